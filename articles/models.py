@@ -1,0 +1,358 @@
+"""Stores, articles and the usage ledger (SPEC.md "Article" and "Events").
+
+Models hold state and the rules about one row. Every change of state goes through
+``articles.services``, which enforces the lifecycle and writes the ledger.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
+PRODUCTION_YEAR_RANGE = (1900, 2100)
+
+
+class Allocation(models.TextChoices):
+    RENTAL = "rental", "Rental"
+    SALES = "sales", "Sales"
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", "Active"
+    OUT_OF_USE = "out_of_use", "Out of use"
+    LOST = "lost", "Lost"
+    SOLD = "sold", "Sold"
+    RETIRED = "retired", "Retired"
+
+
+DISPOSED_STATUSES = frozenset({Status.LOST, Status.SOLD, Status.RETIRED})
+
+# SPEC.md "Status lifecycle": the statuses each status may change to.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.ACTIVE: frozenset({Status.OUT_OF_USE, Status.LOST, Status.SOLD, Status.RETIRED}),
+    Status.OUT_OF_USE: frozenset({Status.ACTIVE, Status.LOST, Status.SOLD, Status.RETIRED}),
+    Status.LOST: frozenset({Status.ACTIVE, Status.RETIRED}),
+    Status.SOLD: frozenset(),
+    Status.RETIRED: frozenset(),
+}
+
+
+class Condition(models.TextChoices):
+    NEW = "new", "New"
+    LIKE_NEW = "like_new", "Like new"
+    GOOD = "good", "Good"
+    FAIR = "fair", "Fair"
+    POOR = "poor", "Poor"
+
+
+class Store(models.Model):
+    """A physical location (shop, warehouse). An article is in one store at a time."""
+
+    name = models.CharField(max_length=100)
+    address = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="store_name_unique_ci",
+                violation_error_message="A store with this name already exists.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("admin:articles_store_change", args=[self.pk])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def get_by_number(self, number: str) -> "Article":
+        """The article whose number matches ``number`` case-insensitively."""
+        return self.get(number__iexact=number.strip())
+
+    def with_list_relations(self):
+        return self.select_related("sku", "store")
+
+    def disposed(self):
+        return self.filter(status__in=DISPOSED_STATUSES)
+
+    def not_disposed(self):
+        return self.exclude(status__in=DISPOSED_STATUSES)
+
+    def on_order(self, *, at=None):
+        """Articles with a usage open at ``at`` (default: now)."""
+        return self.filter(
+            pk__in=Event.objects.usages().open_at(at or timezone.now()).values("article_id")
+        )
+
+    def in_stock(self, *, at=None):
+        return self.exclude(
+            pk__in=Event.objects.usages().open_at(at or timezone.now()).values("article_id")
+        )
+
+    def available(self, *, allocation: str = Allocation.RENTAL, at=None):
+        """Bookable now: active, allocated to ``allocation`` and, for rental, not on order."""
+        qs = self.filter(status=Status.ACTIVE, allocation=allocation)
+        if allocation == Allocation.RENTAL:
+            qs = qs.in_stock(at=at)
+        return qs
+
+
+class Article(models.Model):
+    """One individual physical item, identified by its article number."""
+
+    number = models.CharField(
+        max_length=64, help_text="Unique (case-insensitive); an EAN or <SKU code>-<sequence>."
+    )
+    sku = models.ForeignKey("skus.SKU", on_delete=models.PROTECT, related_name="articles")
+    allocation = models.CharField(
+        max_length=16, choices=Allocation.choices, default=Allocation.RENTAL
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    condition = models.CharField(max_length=16, choices=Condition.choices, default=Condition.NEW)
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="articles")
+    manufacturer = models.CharField(max_length=100, blank=True)
+    model = models.CharField(max_length=100, blank=True)
+    production_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(PRODUCTION_YEAR_RANGE[0]),
+            MaxValueValidator(PRODUCTION_YEAR_RANGE[1]),
+        ],
+    )
+    serial_number = models.CharField(max_length=100, blank=True)
+    purchased_on = models.DateField()
+    purchase_price = models.DecimalField(**MONEY, default=Decimal("0"), validators=NON_NEGATIVE)
+    specifications = models.JSONField(
+        default=dict, blank=True, help_text="Key/value pairs; they override the SKU's."
+    )
+    notes = models.TextField(blank=True)
+    disposed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set by sale, retirement or loss."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Running totals over the whole ledger, kept by the services in the same
+    # transaction as the event that changes them (manage.py recompute_figures
+    # rebuilds them). They make listing and sorting by these figures cheap; the
+    # reports compute "as of" figures from the ledger itself.
+    total_usage_count = models.PositiveIntegerField(default=0, editable=False)
+    total_revenue = models.DecimalField(**MONEY, default=Decimal("0"), editable=False)
+    total_expenses = models.DecimalField(**MONEY, default=Decimal("0"), editable=False)
+    total_sale_proceeds = models.DecimalField(**MONEY, default=Decimal("0"), editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("number"),
+                name="article_number_unique_ci",
+                violation_error_message="An article with this number already exists.",
+            ),
+            models.CheckConstraint(
+                condition=Q(purchase_price__gte=0), name="article_purchase_price_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(production_year__isnull=True)
+                | Q(
+                    production_year__gte=PRODUCTION_YEAR_RANGE[0],
+                    production_year__lte=PRODUCTION_YEAR_RANGE[1],
+                ),
+                name="article_production_year_sane",
+            ),
+            models.CheckConstraint(
+                condition=Q(disposed_at__isnull=True) | Q(status__in=DISPOSED_STATUSES),
+                name="article_disposed_at_only_when_disposed",
+            ),
+            models.CheckConstraint(
+                condition=Q(allocation__in=Allocation.values), name="article_allocation_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="article_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(condition__in=Condition.values), name="article_condition_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["sku", "status"], name="article_sku_status_idx"),
+            models.Index(fields=["store", "status"], name="article_store_status_idx"),
+            models.Index(fields=["serial_number"], name="article_serial_idx"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("admin:articles_article_change", args=[self.pk])
+
+    @property
+    def is_disposed(self) -> bool:
+        return self.status in DISPOSED_STATUSES
+
+    @property
+    def merged_specifications(self) -> dict:
+        """The SKU's specifications with the article's own laid over them."""
+        return {**(self.sku.specifications or {}), **(self.specifications or {})}
+
+
+class EventKind(models.TextChoices):
+    ACQUISITION = "acquisition", "Acquisition"
+    RENTAL = "rental", "Rental"
+    SUBSCRIPTION = "subscription", "Subscription"
+    MAINTENANCE = "maintenance", "Maintenance"
+    REPAIR = "repair", "Repair"
+    CLEANING = "cleaning", "Cleaning"
+    INSPECTION = "inspection", "Inspection"
+    TRANSFER = "transfer", "Transfer"
+    STATUS_CHANGE = "status_change", "Status change"
+    INCOME = "income", "Income"
+    EXPENSE = "expense", "Expense"
+    SALE = "sale", "Sale"
+    RETIREMENT = "retirement", "Retirement"
+    LOSS = "loss", "Loss"
+    ADJUSTMENT = "adjustment", "Adjustment"
+    NOTE = "note", "Note"
+
+
+USAGE_KINDS = frozenset({EventKind.RENTAL, EventKind.SUBSCRIPTION})
+SERVICE_KINDS = frozenset({EventKind.MAINTENANCE, EventKind.REPAIR, EventKind.CLEANING})
+DISPOSAL_KINDS = {
+    EventKind.SALE: Status.SOLD,
+    EventKind.RETIREMENT: Status.RETIRED,
+    EventKind.LOSS: Status.LOST,
+}
+
+
+class EventQuerySet(models.QuerySet):
+    def usages(self):
+        return self.filter(kind__in=USAGE_KINDS)
+
+    def open_at(self, at):
+        """Usages or downtimes that have started before ``at`` and not ended by it."""
+        return self.filter(occurred_at__lt=at).filter(Q(ended_at__isnull=True) | Q(ended_at__gt=at))
+
+    def open(self):
+        """Still running: no end recorded."""
+        return self.filter(ended_at__isnull=True)
+
+    def open_downtimes(self):
+        return self.filter(kind__in=SERVICE_KINDS, downtime=True, ended_at__isnull=True)
+
+    def chronological(self):
+        return self.order_by("occurred_at", "pk")
+
+
+class Event(models.Model):
+    """One entry of an article's history. Append-only: never edited or deleted
+    through the product, except that an open usage or downtime gets its end."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=16, choices=EventKind.choices)
+    occurred_at = models.DateTimeField(
+        default=timezone.now, help_text="For usages and downtime: the start."
+    )
+    ended_at = models.DateTimeField(
+        null=True, blank=True, help_text="Usages and downtime only; empty while open."
+    )
+    downtime = models.BooleanField(
+        default=False,
+        help_text="Service work only: the article is out of use from start to end.",
+    )
+    revenue = models.DecimalField(**MONEY, default=Decimal("0"), validators=NON_NEGATIVE)
+    cost = models.DecimalField(**MONEY, default=Decimal("0"), validators=NON_NEGATIVE)
+    reference = models.CharField(
+        max_length=100, blank=True, help_text="Order or work-order id from another system."
+    )
+    condition = models.CharField(
+        max_length=16, choices=Condition.choices, blank=True, help_text="Grade after the event."
+    )
+    store = models.ForeignKey(
+        Store,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Transfer destination.",
+    )
+    status = models.CharField(
+        max_length=16,
+        choices=Status.choices,
+        blank=True,
+        help_text="Status change: the target. Service work: out_of_use when its downtime "
+        "took the article out of use.",
+    )
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(revenue__gte=0), name="event_revenue_non_negative"),
+            models.CheckConstraint(condition=Q(cost__gte=0), name="event_cost_non_negative"),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("occurred_at")),
+                name="event_ended_at_after_occurred_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True)
+                | Q(kind__in=USAGE_KINDS)
+                | Q(kind__in=SERVICE_KINDS, downtime=True),
+                name="event_ended_at_only_for_usage_or_downtime",
+            ),
+            models.CheckConstraint(
+                condition=Q(downtime=False) | Q(kind__in=SERVICE_KINDS),
+                name="event_downtime_only_for_service_work",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="event_kind_valid"),
+            # The PostgreSQL exclusion constraint that keeps usages of one article
+            # from overlapping lives in migration 0002 (btree_gist), since the
+            # embedded SQLite database cannot hold it.
+        ]
+        indexes = [
+            models.Index(fields=["article", "occurred_at"], name="event_article_time_idx"),
+            models.Index(fields=["kind", "occurred_at"], name="event_kind_time_idx"),
+            models.Index(
+                fields=["article", "kind", "occurred_at"], name="event_article_kind_time_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.get_kind_display()} of {self.article_id} at {self.occurred_at:%Y-%m-%d %H:%M}"
+        )
+
+    @property
+    def is_usage(self) -> bool:
+        return self.kind in USAGE_KINDS
+
+    @property
+    def is_open(self) -> bool:
+        """A usage, or service work with downtime, that has no end yet."""
+        return self.ended_at is None and (
+            self.is_usage or (self.kind in SERVICE_KINDS and self.downtime)
+        )

@@ -1,0 +1,1024 @@
+"""The only way the state of an article changes (SPEC.md "Status lifecycle" and "Events").
+
+Every service is keyword-only, atomic, locks the article row it changes, enforces the
+lifecycle and the usage rules, and writes its ledger event in the same transaction
+with the acting user. Views, forms, admin actions, imports and commands all call
+these functions, so each rule is written once. A refusal is a ``ValidationError``
+whose message a staff member understands.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import formats, timezone
+
+from skus.models import SKU
+
+from .models import (
+    DISPOSAL_KINDS,
+    DISPOSED_STATUSES,
+    SERVICE_KINDS,
+    TRANSITIONS,
+    USAGE_KINDS,
+    Allocation,
+    Article,
+    Event,
+    EventKind,
+    Status,
+    Store,
+)
+
+User = AbstractBaseUser | None
+ZERO = Decimal("0")
+
+# Article fields that ``article_update`` may change. Status, store and condition
+# change only through their events (status change, transfer, inspection...).
+EDITABLE_FIELDS = (
+    "number",
+    "sku",
+    "allocation",
+    "manufacturer",
+    "model",
+    "production_year",
+    "serial_number",
+    "purchased_on",
+    "purchase_price",
+    "specifications",
+    "notes",
+)
+# Kinds whose events carry no money (SPEC.md "Events": money "none").
+MONEYLESS_KINDS = frozenset({EventKind.ACQUISITION, EventKind.STATUS_CHANGE, EventKind.NOTE})
+
+
+# --- small helpers -----------------------------------------------------------------
+
+
+def format_moment(value: dt.datetime) -> str:
+    """A moment as staff read it, in the installation's time zone: "3 May 2025 14:00"."""
+    return formats.date_format(timezone.localtime(value), "j M Y H:i")
+
+
+def start_of_day(day: dt.date) -> dt.datetime:
+    """The instant at which ``day`` begins in the installation's time zone."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _lock(article: Article) -> Article:
+    """Take the article's row lock and return a fresh copy of it.
+
+    Everything a service decides is decided on this copy, so two people acting on
+    the same article at the same moment are served one after the other.
+    """
+    return (
+        Article.objects.select_for_update(of=("self",))
+        .select_related("sku", "store")
+        .get(pk=article.pk)
+    )
+
+
+def _describe_usage(usage: Event) -> str:
+    reference = f" ({usage.reference})" if usage.reference else ""
+    return f"{usage.get_kind_display().lower()}{reference}"
+
+
+def _open_usage(article: Article) -> Event | None:
+    return article.events.usages().open().first()
+
+
+def _refuse_if_on_order(article: Article, doing: str) -> None:
+    usage = _open_usage(article)
+    if usage is not None:
+        raise ValidationError(
+            f"{article.number} is on order since {format_moment(usage.occurred_at)}"
+            f"{f' ({usage.reference})' if usage.reference else ''}; end that "
+            f"{usage.get_kind_display().lower()} before {doing}."
+        )
+
+
+def _usage_conflict(
+    article: Article, start: dt.datetime, end: dt.datetime | None, *, exclude: Event | None = None
+) -> Event | None:
+    """A usage of the article that overlaps [start, end), an open end meaning forever."""
+    usages = article.events.usages().filter(Q(ended_at__isnull=True) | Q(ended_at__gt=start))
+    if end is not None:
+        usages = usages.filter(occurred_at__lt=end)
+    if exclude is not None:
+        usages = usages.exclude(pk=exclude.pk)
+    return usages.order_by("occurred_at").first()
+
+
+def _refuse_overlap(article: Article, start: dt.datetime, end: dt.datetime | None) -> None:
+    conflict = _usage_conflict(article, start, end)
+    if conflict is None:
+        return
+    if conflict.ended_at is None:
+        raise ValidationError(
+            f"{article.number} is on order since {format_moment(conflict.occurred_at)}"
+            f"{f' ({conflict.reference})' if conflict.reference else ''}; end that "
+            f"{conflict.get_kind_display().lower()} first."
+        )
+    raise ValidationError(
+        f"{article.number} was on {_describe_usage(conflict)} from "
+        f"{format_moment(conflict.occurred_at)} to {format_moment(conflict.ended_at)}, "
+        "which overlaps this usage."
+    )
+
+
+def _refuse_transition(article: Article, target: str) -> None:
+    if target == article.status:
+        raise ValidationError(
+            f"{article.number} is already {article.get_status_display().lower()}."
+        )
+    if target not in TRANSITIONS[article.status]:
+        raise ValidationError(
+            f"{article.number} is {article.get_status_display().lower()}; it cannot become "
+            f"{Status(target).label.lower()}."
+        )
+
+
+def _check_times(start: dt.datetime, end: dt.datetime | None) -> None:
+    if end is not None and end < start:
+        raise ValidationError(
+            {
+                "ended_at": f"The end ({format_moment(end)}) is before the start ({format_moment(start)})."
+            }
+        )
+
+
+def _save_event(event: Event) -> Event:
+    """Validate and insert an event; the database's own refusal becomes a clear one."""
+    event.full_clean(exclude=["article", "recorded_by"])
+    try:
+        with transaction.atomic():
+            event.save()
+    except IntegrityError as error:
+        if "event_usages_do_not_overlap" in str(error):
+            raise ValidationError(
+                f"{event.article.number} already has a usage at that time; usages of one "
+                "article cannot overlap."
+            ) from error
+        raise
+    return event
+
+
+def _record(
+    article: Article,
+    kind: str,
+    *,
+    acting_user: User,
+    occurred_at: dt.datetime | None = None,
+    **fields: Any,
+) -> Event:
+    event = Event(
+        article=article,
+        kind=kind,
+        occurred_at=occurred_at or timezone.now(),
+        recorded_by=acting_user if getattr(acting_user, "pk", None) else None,
+        **fields,
+    )
+    _save_event(event)
+    article_totals_refresh(articles=Article.objects.filter(pk=article.pk))
+    return event
+
+
+def _set_article(article: Article, **changes: Any) -> None:
+    for field, value in changes.items():
+        setattr(article, field, value)
+    article.full_clean(exclude=["sku", "store"], validate_unique=False, validate_constraints=False)
+    article.save(update_fields=[*changes, "updated_at"])
+
+
+def _money(value: Decimal | int | str | None) -> Decimal:
+    if value in (None, ""):
+        return ZERO
+    try:
+        return Decimal(value)
+    except ArithmeticError:
+        raise ValidationError(f"{value!r} is not an amount of money.") from None
+
+
+# --- running totals -----------------------------------------------------------------
+
+
+def article_totals_refresh(*, articles: QuerySet[Article]) -> int:
+    """Recompute the stored ledger totals of ``articles`` from their events, set-based."""
+    events = Event.objects.filter(article=OuterRef("pk")).order_by().values("article")
+    money = DecimalField(max_digits=14, decimal_places=2)
+
+    def total(expression, *conditions, **filters):
+        subquery = events.filter(*conditions, **filters).annotate(total=expression).values("total")
+        return Coalesce(Subquery(subquery), Value(0), output_field=expression.output_field)
+
+    return articles.update(
+        total_usage_count=total(Count("pk"), kind__in=USAGE_KINDS),
+        total_revenue=total(Sum("revenue", output_field=money), ~Q(kind=EventKind.SALE)),
+        total_expenses=total(Sum("cost", output_field=money)),
+        total_sale_proceeds=total(Sum("revenue", output_field=money), kind=EventKind.SALE),
+    )
+
+
+# --- stores and articles ------------------------------------------------------------
+
+
+@transaction.atomic
+def store_get_or_create(*, name: str) -> Store:
+    """The store named ``name`` (case-insensitively), created if it does not exist."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"store": "A store name is required."})
+    store = Store.objects.filter(name__iexact=name).first()
+    if store is None:
+        store = Store(name=name)
+        store.full_clean()
+        store.save()
+    return store
+
+
+def _next_number(sku: SKU) -> str:
+    """``<SKU code>-<4+ digit sequence>``, skipping numbers already taken."""
+    sku = SKU.objects.select_for_update().get(pk=sku.pk)
+    sequence = sku.next_article_sequence
+    while True:
+        number = f"{sku.code}-{sequence:04d}"
+        sequence += 1
+        if not Article.objects.filter(number__iexact=number).exists():
+            break
+    sku.next_article_sequence = sequence
+    sku.save(update_fields=["next_article_sequence", "updated_at"])
+    return number
+
+
+@transaction.atomic
+def article_create(
+    *,
+    sku: SKU,
+    store: Store,
+    purchased_on: dt.date,
+    number: str = "",
+    allocation: str = Allocation.RENTAL,
+    status: str = Status.ACTIVE,
+    condition: str = "new",
+    manufacturer: str = "",
+    model: str = "",
+    production_year: int | None = None,
+    serial_number: str = "",
+    purchase_price: Decimal | int | str = ZERO,
+    specifications: dict | None = None,
+    notes: str = "",
+    acquired_at: dt.datetime | None = None,
+    acting_user: User = None,
+) -> Article:
+    """Enter one article into the fleet, with its ``acquisition`` event.
+
+    An empty ``number`` generates ``<SKU code>-<sequence>``. A new article is
+    ``active`` or ``out_of_use``; disposals come later, as events.
+    """
+    if status not in (Status.ACTIVE, Status.OUT_OF_USE):
+        raise ValidationError(
+            {"status": "A new article is active or out of use; disposals are recorded as events."}
+        )
+    article = Article(
+        number=(number or "").strip() or _next_number(sku),
+        sku=sku,
+        store=store,
+        allocation=allocation,
+        status=status,
+        condition=condition,
+        manufacturer=manufacturer,
+        model=model,
+        production_year=production_year,
+        serial_number=serial_number,
+        purchased_on=purchased_on,
+        purchase_price=_money(purchase_price),
+        specifications=specifications or {},
+        notes=notes,
+    )
+    article.full_clean()
+    article.save()
+    _record(
+        article,
+        EventKind.ACQUISITION,
+        acting_user=acting_user,
+        occurred_at=acquired_at or start_of_day(purchased_on),
+        condition=condition,
+        store=store,
+    )
+    return article
+
+
+@transaction.atomic
+def articles_create_batch(
+    *,
+    sku: SKU,
+    count: int | None = None,
+    numbers: Iterable[str] | None = None,
+    acting_user: User = None,
+    **fields: Any,
+) -> list[Article]:
+    """Add ``count`` articles with generated numbers, or one per given number.
+
+    All or nothing: one refused article refuses the batch.
+    """
+    if (count is None) == (numbers is None):
+        raise ValidationError("Give either a count of articles or a list of numbers.")
+    if numbers is not None:
+        numbers = [n.strip() for n in numbers if n.strip()]
+        seen: set[str] = set()
+        duplicates = sorted({n for n in numbers if n.lower() in seen or seen.add(n.lower())})
+        if duplicates:
+            raise ValidationError(f"The list repeats {', '.join(duplicates)}.")
+        if not numbers:
+            raise ValidationError("The list of numbers is empty.")
+    elif count < 1:
+        raise ValidationError({"count": "Add at least one article."})
+    articles = []
+    for number in numbers if numbers is not None else [""] * count:
+        try:
+            articles.append(
+                article_create(sku=sku, number=number, acting_user=acting_user, **fields)
+            )
+        except ValidationError as error:
+            if number:
+                raise ValidationError(f"{number}: {'; '.join(error.messages)}") from error
+            raise
+    return articles
+
+
+@transaction.atomic
+def article_update(*, article: Article, data: dict[str, Any], acting_user: User = None) -> Article:
+    """Edit an article's descriptive fields; the change is noted in its ledger.
+
+    Status, store and condition change only through their own events.
+    """
+    unknown = sorted(set(data) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise ValidationError(
+            f"{', '.join(unknown)} cannot be edited here; status, store and condition "
+            "change through their events."
+        )
+    article = _lock(article)
+    changes = {field: value for field, value in data.items() if getattr(article, field) != value}
+    if not changes:
+        return article
+    if changes.get("allocation") == Allocation.SALES:
+        _refuse_if_on_order(article, "allocating it to sales")
+    before = {field: getattr(article, field) for field in changes}
+    for field, value in changes.items():
+        setattr(article, field, value)
+    article.full_clean()
+    article.save(update_fields=[*changes, "updated_at"])
+    summary = "; ".join(f"{field}: {before[field]} → {changes[field]}" for field in changes)
+    _record(article, EventKind.NOTE, acting_user=acting_user, notes=f"Edited. {summary}")
+    return article
+
+
+# --- usages -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def usage_start(
+    *,
+    article: Article,
+    kind: str = EventKind.RENTAL,
+    started_at: dt.datetime | None = None,
+    ended_at: dt.datetime | None = None,
+    revenue: Decimal | int | str = ZERO,
+    cost: Decimal | int | str = ZERO,
+    reference: str = "",
+    condition: str = "",
+    notes: str = "",
+    acting_user: User = None,
+) -> Event:
+    """Start a rental or subscription; with ``ended_at`` it is recorded as completed.
+
+    Only an active, rental-allocated article that is not on order can go out, and
+    no two usages of one article may overlap.
+    """
+    if kind not in USAGE_KINDS:
+        raise ValidationError({"kind": f"{kind} is not a usage; use rental or subscription."})
+    article = _lock(article)
+    started_at = started_at or timezone.now()
+    _check_times(started_at, ended_at)
+    if article.status != Status.ACTIVE:
+        raise ValidationError(
+            f"{article.number} is {article.get_status_display().lower()}; only active "
+            f"articles can go on {EventKind(kind).label.lower()}."
+        )
+    if article.allocation != Allocation.RENTAL:
+        raise ValidationError(
+            f"{article.number} is allocated to sales; only rental articles can go on "
+            f"{EventKind(kind).label.lower()}."
+        )
+    _refuse_overlap(article, started_at, ended_at)
+    event = _record(
+        article,
+        kind,
+        acting_user=acting_user,
+        occurred_at=started_at,
+        ended_at=ended_at,
+        revenue=_money(revenue),
+        cost=_money(cost),
+        reference=reference,
+        condition=condition if ended_at else "",
+        notes=notes,
+    )
+    if ended_at and condition:
+        _set_article(article, condition=condition)
+    return event
+
+
+def _close_usage(
+    article: Article,
+    usage: Event,
+    *,
+    ended_at: dt.datetime,
+    revenue: Decimal | int | str | None = None,
+    cost: Decimal | int | str | None = None,
+    condition: str = "",
+    notes: str = "",
+) -> Event:
+    _check_times(usage.occurred_at, ended_at)
+    usage.ended_at = ended_at
+    fields = ["ended_at"]
+    if revenue not in (None, ""):
+        usage.revenue = _money(revenue)
+        fields.append("revenue")
+    if cost not in (None, ""):
+        usage.cost = _money(cost)
+        fields.append("cost")
+    if condition:
+        usage.condition = condition
+        fields.append("condition")
+    if notes:
+        usage.notes = f"{usage.notes}\n{notes}".strip()
+        fields.append("notes")
+    usage.full_clean(exclude=["article", "recorded_by"])
+    usage.save(update_fields=fields)
+    if condition:
+        _set_article(article, condition=condition)
+    article_totals_refresh(articles=Article.objects.filter(pk=article.pk))
+    return usage
+
+
+@transaction.atomic
+def usage_end(
+    *,
+    article: Article,
+    ended_at: dt.datetime | None = None,
+    revenue: Decimal | int | str | None = None,
+    cost: Decimal | int | str | None = None,
+    condition: str = "",
+    notes: str = "",
+    acting_user: User = None,
+) -> Event:
+    """End the article's open rental or subscription (the return).
+
+    ``revenue``, when given, is what the usage earned; ``condition`` is the grade it
+    came back in and becomes the article's condition.
+    """
+    article = _lock(article)
+    usage = _open_usage(article)
+    if usage is None:
+        raise ValidationError(f"{article.number} is not on order; there is no usage to end.")
+    return _close_usage(
+        article,
+        usage,
+        ended_at=ended_at or timezone.now(),
+        revenue=revenue,
+        cost=cost,
+        condition=condition,
+        notes=notes,
+    )
+
+
+# --- service work, inspection, transfer ---------------------------------------------
+
+
+@transaction.atomic
+def service_record(
+    *,
+    article: Article,
+    kind: str,
+    occurred_at: dt.datetime | None = None,
+    downtime: bool = False,
+    ended_at: dt.datetime | None = None,
+    cost: Decimal | int | str = ZERO,
+    reference: str = "",
+    condition: str = "",
+    notes: str = "",
+    acting_user: User = None,
+) -> Event:
+    """Record maintenance, repair or cleaning, optionally with downtime.
+
+    An open downtime takes an active article out of use until ``service_end``; a
+    downtime given with its end is recorded as completed. ``ended_at`` implies downtime.
+    """
+    if kind not in SERVICE_KINDS:
+        raise ValidationError({"kind": f"{kind} is not service work."})
+    article = _lock(article)
+    occurred_at = occurred_at or timezone.now()
+    downtime = downtime or ended_at is not None
+    _check_times(occurred_at, ended_at)
+    takes_out_of_use = False
+    if downtime and ended_at is None:
+        # The downtime keeps the article out of use if it takes an active article
+        # out, or joins another open downtime that did.
+        takes_out_of_use = article.status == Status.ACTIVE or (
+            article.status == Status.OUT_OF_USE
+            and article.events.open_downtimes().filter(status=Status.OUT_OF_USE).exists()
+        )
+    event = _record(
+        article,
+        kind,
+        acting_user=acting_user,
+        occurred_at=occurred_at,
+        ended_at=ended_at,
+        downtime=downtime,
+        cost=_money(cost),
+        reference=reference,
+        condition=condition,
+        status=Status.OUT_OF_USE if takes_out_of_use else "",
+        notes=notes,
+    )
+    changes = {}
+    if takes_out_of_use and article.status == Status.ACTIVE:
+        changes["status"] = Status.OUT_OF_USE
+    if condition and (ended_at is not None or not downtime):
+        changes["condition"] = condition
+    if changes:
+        _set_article(article, **changes)
+    return event
+
+
+@transaction.atomic
+def service_end(
+    *,
+    event: Event,
+    ended_at: dt.datetime | None = None,
+    cost: Decimal | int | str | None = None,
+    condition: str = "",
+    notes: str = "",
+    acting_user: User = None,
+) -> Event:
+    """End a service event's downtime; an article it took out of use returns to active."""
+    article = _lock(event.article)
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if not (event.kind in SERVICE_KINDS and event.downtime and event.ended_at is None):
+        raise ValidationError(f"This {event.get_kind_display().lower()} has no open downtime.")
+    ended_at = ended_at or timezone.now()
+    _check_times(event.occurred_at, ended_at)
+    event.ended_at = ended_at
+    fields = ["ended_at"]
+    if cost not in (None, ""):
+        event.cost = _money(cost)
+        fields.append("cost")
+    if condition:
+        event.condition = condition
+        fields.append("condition")
+    if notes:
+        event.notes = f"{event.notes}\n{notes}".strip()
+        fields.append("notes")
+    event.full_clean(exclude=["article", "recorded_by"])
+    event.save(update_fields=fields)
+    changes = {}
+    if condition:
+        changes["condition"] = condition
+    still_down = article.events.open_downtimes().filter(status=Status.OUT_OF_USE).exists()
+    if event.status == Status.OUT_OF_USE and article.status == Status.OUT_OF_USE and not still_down:
+        changes["status"] = Status.ACTIVE
+    if changes:
+        _set_article(article, **changes)
+    article_totals_refresh(articles=Article.objects.filter(pk=article.pk))
+    return event
+
+
+@transaction.atomic
+def inspection_record(
+    *,
+    article: Article,
+    condition: str,
+    occurred_at: dt.datetime | None = None,
+    cost: Decimal | int | str = ZERO,
+    reference: str = "",
+    notes: str = "",
+    acting_user: User = None,
+) -> Event:
+    """Grade the article; the grade becomes its condition."""
+    if not condition:
+        raise ValidationError({"condition": "An inspection needs the grade it found."})
+    article = _lock(article)
+    event = _record(
+        article,
+        EventKind.INSPECTION,
+        acting_user=acting_user,
+        occurred_at=occurred_at,
+        condition=condition,
+        cost=_money(cost),
+        reference=reference,
+        notes=notes,
+    )
+    _set_article(article, condition=condition)
+    return event
+
+
+@transaction.atomic
+def article_transfer(
+    *,
+    article: Article,
+    store: Store,
+    occurred_at: dt.datetime | None = None,
+    cost: Decimal | int | str = ZERO,
+    reference: str = "",
+    notes: str = "",
+    acting_user: User = None,
+) -> Event:
+    """Move the article to another store."""
+    article = _lock(article)
+    if article.status in (Status.SOLD, Status.RETIRED):
+        raise ValidationError(
+            f"{article.number} is {article.get_status_display().lower()}; it can no longer move."
+        )
+    if store.pk == article.store_id:
+        raise ValidationError({"store": f"{article.number} is already in {store}."})
+    event = _record(
+        article,
+        EventKind.TRANSFER,
+        acting_user=acting_user,
+        occurred_at=occurred_at,
+        store=store,
+        cost=_money(cost),
+        reference=reference,
+        notes=notes,
+    )
+    _set_article(article, store=store)
+    return event
+
+
+# --- money and remarks --------------------------------------------------------------
+
+
+@transaction.atomic
+def money_record(
+    *,
+    article: Article,
+    kind: str,
+    revenue: Decimal | int | str = ZERO,
+    cost: Decimal | int | str = ZERO,
+    occurred_at: dt.datetime | None = None,
+    reference: str = "",
+    notes: str = "",
+    acting_user: User = None,
+) -> Event:
+    """Record income, an expense or an adjustment (a correction carrying money)."""
+    allowed = (EventKind.INCOME, EventKind.EXPENSE, EventKind.ADJUSTMENT)
+    if kind not in allowed:
+        raise ValidationError({"kind": f"{kind} is not income, expense or adjustment."})
+    revenue, cost = _money(revenue), _money(cost)
+    if revenue == ZERO and cost == ZERO and kind != EventKind.ADJUSTMENT:
+        field = "revenue" if kind == EventKind.INCOME else "cost"
+        raise ValidationError({field: f"An {EventKind(kind).label.lower()} needs an amount."})
+    article = _lock(article)
+    return _record(
+        article,
+        kind,
+        acting_user=acting_user,
+        occurred_at=occurred_at,
+        revenue=revenue,
+        cost=cost,
+        reference=reference,
+        notes=notes,
+    )
+
+
+@transaction.atomic
+def note_record(
+    *,
+    article: Article,
+    notes: str,
+    occurred_at: dt.datetime | None = None,
+    reference: str = "",
+    acting_user: User = None,
+) -> Event:
+    """A remark in the article's history."""
+    if not notes.strip():
+        raise ValidationError({"notes": "A note needs some text."})
+    article = _lock(article)
+    return _record(
+        article,
+        EventKind.NOTE,
+        acting_user=acting_user,
+        occurred_at=occurred_at,
+        reference=reference,
+        notes=notes,
+    )
+
+
+# --- status and disposal ------------------------------------------------------------
+
+
+def _dispose(
+    article: Article,
+    target: str,
+    *,
+    occurred_at: dt.datetime,
+    end_open_usage: bool,
+    doing: str,
+) -> None:
+    """Checks and effects that every disposal shares, whatever event records it.
+
+    A sale or loss while on order ends the open usage at that moment (a buy-out, a
+    loss on rental); a retirement while on order is refused.
+    """
+    later = article.events.usages().filter(occurred_at__gte=occurred_at).first()
+    if later is not None:
+        raise ValidationError(
+            f"{article.number} has a {_describe_usage(later)} starting "
+            f"{format_moment(later.occurred_at)}, after this {doing}."
+        )
+    running = _usage_conflict(article, occurred_at, occurred_at + dt.timedelta(microseconds=1))
+    if running is not None:
+        if running.ended_at is not None:
+            raise ValidationError(
+                f"{article.number} was on {_describe_usage(running)} until "
+                f"{format_moment(running.ended_at)}, after this {doing}."
+            )
+        if not end_open_usage:
+            _refuse_if_on_order(article, doing)
+        _close_usage(article, running, ended_at=occurred_at, notes=f"Ended by {doing}.")
+    _set_article(article, status=target, disposed_at=occurred_at)
+
+
+def _status_set(article: Article, target: str, *, occurred_at: dt.datetime, doing: str) -> None:
+    """Move ``article`` (already locked) to ``target`` under the lifecycle table."""
+    _refuse_transition(article, target)
+    if target in DISPOSED_STATUSES:
+        _dispose(
+            article,
+            target,
+            occurred_at=occurred_at,
+            end_open_usage=target != Status.RETIRED,
+            doing=doing,
+        )
+    elif article.status == Status.LOST:
+        if article.disposed_at and occurred_at < article.disposed_at:
+            raise ValidationError(
+                f"{article.number} was lost on {format_moment(article.disposed_at)}; it cannot "
+                "be found before that."
+            )
+        _set_article(article, status=target, disposed_at=None)
+    else:
+        _set_article(article, status=target)
+
+
+@transaction.atomic
+def article_status_change(
+    *,
+    article: Article,
+    status: str,
+    occurred_at: dt.datetime | None = None,
+    notes: str = "",
+    reference: str = "",
+    acting_user: User = None,
+) -> Event:
+    """A manual status change with its reason, under the lifecycle table."""
+    if status not in Status.values:
+        raise ValidationError({"status": f"{status!r} is not a status."})
+    article = _lock(article)
+    occurred_at = occurred_at or timezone.now()
+    _status_set(article, status, occurred_at=occurred_at, doing="status change")
+    return _record(
+        article,
+        EventKind.STATUS_CHANGE,
+        acting_user=acting_user,
+        occurred_at=occurred_at,
+        status=status,
+        reference=reference,
+        notes=notes,
+    )
+
+
+def _disposal(
+    kind: str,
+    *,
+    article: Article,
+    occurred_at: dt.datetime | None,
+    acting_user: User,
+    **fields: Any,
+) -> Event:
+    article = _lock(article)
+    occurred_at = occurred_at or timezone.now()
+    _status_set(
+        article, DISPOSAL_KINDS[kind], occurred_at=occurred_at, doing=EventKind(kind).label.lower()
+    )
+    return _record(article, kind, acting_user=acting_user, occurred_at=occurred_at, **fields)
+
+
+@transaction.atomic
+def article_sell(
+    *,
+    article: Article,
+    price: Decimal | int | str,
+    occurred_at: dt.datetime | None = None,
+    cost: Decimal | int | str = ZERO,
+    reference: str = "",
+    notes: str = "",
+    acting_user: User = None,
+) -> Event:
+    """Sell the article; sold while on order, it is the customer's buy-out."""
+    return _disposal(
+        EventKind.SALE,
+        article=article,
+        occurred_at=occurred_at,
+        acting_user=acting_user,
+        revenue=_money(price),
+        cost=_money(cost),
+        reference=reference,
+        notes=notes,
+    )
+
+
+@transaction.atomic
+def article_retire(
+    *,
+    article: Article,
+    occurred_at: dt.datetime | None = None,
+    cost: Decimal | int | str = ZERO,
+    reference: str = "",
+    notes: str = "",
+    acting_user: User = None,
+) -> Event:
+    """Scrap, recycle or donate the article; refused while it is on order."""
+    return _disposal(
+        EventKind.RETIREMENT,
+        article=article,
+        occurred_at=occurred_at,
+        acting_user=acting_user,
+        cost=_money(cost),
+        reference=reference,
+        notes=notes,
+    )
+
+
+@transaction.atomic
+def article_report_lost(
+    *,
+    article: Article,
+    occurred_at: dt.datetime | None = None,
+    revenue: Decimal | int | str = ZERO,
+    cost: Decimal | int | str = ZERO,
+    reference: str = "",
+    notes: str = "",
+    acting_user: User = None,
+) -> Event:
+    """Lost or stolen; ``revenue`` is insurance or a charge to the customer."""
+    return _disposal(
+        EventKind.LOSS,
+        article=article,
+        occurred_at=occurred_at,
+        acting_user=acting_user,
+        revenue=_money(revenue),
+        cost=_money(cost),
+        reference=reference,
+        notes=notes,
+    )
+
+
+@transaction.atomic
+def article_found(
+    *,
+    article: Article,
+    occurred_at: dt.datetime | None = None,
+    notes: str = "",
+    acting_user: User = None,
+) -> Event:
+    """A lost article is back: it becomes active again and is no longer disposed."""
+    article = _lock(article)
+    if article.status != Status.LOST:
+        raise ValidationError(
+            f"{article.number} is {article.get_status_display().lower()}, not lost."
+        )
+    return article_status_change(
+        article=article,
+        status=Status.ACTIVE,
+        occurred_at=occurred_at,
+        notes=notes or "Found.",
+        acting_user=acting_user,
+    )
+
+
+# --- one entry point for a ledger row -----------------------------------------------
+
+
+def event_record(
+    *,
+    article: Article,
+    kind: str,
+    occurred_at: dt.datetime,
+    ended_at: dt.datetime | None = None,
+    revenue: Decimal | int | str | None = None,
+    cost: Decimal | int | str | None = None,
+    reference: str = "",
+    condition: str = "",
+    store: Store | None = None,
+    status: str = "",
+    notes: str = "",
+    acting_user: User = None,
+) -> Event:
+    """Record one ledger row of any kind through the service that owns its rules.
+
+    This is how a row of ``events.csv`` or the admin's "add event" form enters the
+    ledger. A service row whose ``status`` is ``out_of_use`` and that has no end is
+    an open downtime; with an end it is a completed downtime.
+    """
+    revenue, cost = _money(revenue), _money(cost)
+    common = {"occurred_at": occurred_at, "reference": reference, "acting_user": acting_user}
+
+    def refuse_money(what: str) -> None:
+        if revenue or cost:
+            raise ValidationError(f"A {what} carries no money; record an adjustment instead.")
+
+    def refuse_field(field: str, value: Any) -> None:
+        if value:
+            raise ValidationError(
+                {field: f"A {EventKind(kind).label.lower()} takes no {field.replace('_', ' ')}."}
+            )
+
+    if kind not in EventKind.values:
+        raise ValidationError({"kind": f"{kind!r} is not an event kind."})
+    if kind != EventKind.TRANSFER:
+        refuse_field("store", store)
+    if kind != EventKind.STATUS_CHANGE and kind not in SERVICE_KINDS:
+        refuse_field("status", status)
+    if ended_at is not None and kind not in USAGE_KINDS | SERVICE_KINDS:
+        refuse_field("ended_at", ended_at)
+
+    if kind in USAGE_KINDS:
+        return usage_start(
+            article=article,
+            kind=kind,
+            started_at=occurred_at,
+            ended_at=ended_at,
+            revenue=revenue,
+            cost=cost,
+            reference=reference,
+            condition=condition,
+            notes=notes,
+            acting_user=acting_user,
+        )
+    if kind in SERVICE_KINDS:
+        refuse_field("revenue", revenue)
+        if status not in ("", Status.OUT_OF_USE):
+            raise ValidationError(
+                {"status": "Service work takes status out_of_use (open downtime) or none."}
+            )
+        return service_record(
+            article=article,
+            kind=kind,
+            downtime=status == Status.OUT_OF_USE or ended_at is not None,
+            ended_at=ended_at,
+            cost=cost,
+            condition=condition,
+            notes=notes,
+            **common,
+        )
+    if kind == EventKind.ACQUISITION:
+        raise ValidationError(
+            {"kind": "An acquisition is recorded when the article is added; add it as an article."}
+        )
+    if kind == EventKind.INSPECTION:
+        refuse_field("revenue", revenue)
+        return inspection_record(
+            article=article, condition=condition, cost=cost, notes=notes, **common
+        )
+    refuse_field("condition", condition)
+    if kind == EventKind.TRANSFER:
+        refuse_field("revenue", revenue)
+        if store is None:
+            raise ValidationError({"store": "A transfer needs the destination store."})
+        return article_transfer(article=article, store=store, cost=cost, notes=notes, **common)
+    if kind == EventKind.STATUS_CHANGE:
+        refuse_money("status change")
+        if not status:
+            raise ValidationError({"status": "A status change needs the target status."})
+        return article_status_change(article=article, status=status, notes=notes, **common)
+    if kind in (EventKind.INCOME, EventKind.EXPENSE, EventKind.ADJUSTMENT):
+        return money_record(
+            article=article, kind=kind, revenue=revenue, cost=cost, notes=notes, **common
+        )
+    if kind == EventKind.NOTE:
+        refuse_money("note")
+        return note_record(article=article, notes=notes or "(no text)", **common)
+    if kind == EventKind.SALE:
+        return article_sell(article=article, price=revenue, cost=cost, notes=notes, **common)
+    if kind == EventKind.RETIREMENT:
+        refuse_field("revenue", revenue)
+        return article_retire(article=article, cost=cost, notes=notes, **common)
+    # EventKind.LOSS
+    return article_report_lost(article=article, revenue=revenue, cost=cost, notes=notes, **common)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SkusConfig(AppConfig):
+    name = "skus"
+    verbose_name = "SKUs"
