@@ -17,15 +17,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from skus.models import SKU
 
+from . import rules
 from .models import (
     DISPOSAL_KINDS,
     DISPOSED_STATUSES,
     SERVICE_KINDS,
-    TRANSITIONS,
     USAGE_KINDS,
     Allocation,
     Article,
@@ -60,9 +60,7 @@ MONEYLESS_KINDS = frozenset({EventKind.ACQUISITION, EventKind.STATUS_CHANGE, Eve
 # --- small helpers -----------------------------------------------------------------
 
 
-def format_moment(value: dt.datetime) -> str:
-    """A moment as staff read it, in the installation's time zone: "3 May 2025 14:00"."""
-    return formats.date_format(timezone.localtime(value), "j M Y H:i")
+format_moment = rules.format_moment
 
 
 def start_of_day(day: dt.date) -> dt.datetime:
@@ -83,23 +81,12 @@ def _lock(article: Article) -> Article:
     )
 
 
-def _describe_usage(usage: Event) -> str:
-    reference = f" ({usage.reference})" if usage.reference else ""
-    return f"{usage.get_kind_display().lower()}{reference}"
-
-
 def _open_usage(article: Article) -> Event | None:
     return article.events.usages().open().first()
 
 
 def _refuse_if_on_order(article: Article, doing: str) -> None:
-    usage = _open_usage(article)
-    if usage is not None:
-        raise ValidationError(
-            f"{article.number} is on order since {format_moment(usage.occurred_at)}"
-            f"{f' ({usage.reference})' if usage.reference else ''}; end that "
-            f"{usage.get_kind_display().lower()} before {doing}."
-        )
+    rules.refuse_if_on_order(article.number, _open_usage(article), doing)
 
 
 def _usage_conflict(
@@ -115,41 +102,10 @@ def _usage_conflict(
 
 
 def _refuse_overlap(article: Article, start: dt.datetime, end: dt.datetime | None) -> None:
-    conflict = _usage_conflict(article, start, end)
-    if conflict is None:
-        return
-    if conflict.ended_at is None:
-        raise ValidationError(
-            f"{article.number} is on order since {format_moment(conflict.occurred_at)}"
-            f"{f' ({conflict.reference})' if conflict.reference else ''}; end that "
-            f"{conflict.get_kind_display().lower()} first."
-        )
-    raise ValidationError(
-        f"{article.number} was on {_describe_usage(conflict)} from "
-        f"{format_moment(conflict.occurred_at)} to {format_moment(conflict.ended_at)}, "
-        "which overlaps this usage."
-    )
+    rules.refuse_overlap(article.number, _usage_conflict(article, start, end))
 
 
-def _refuse_transition(article: Article, target: str) -> None:
-    if target == article.status:
-        raise ValidationError(
-            f"{article.number} is already {article.get_status_display().lower()}."
-        )
-    if target not in TRANSITIONS[article.status]:
-        raise ValidationError(
-            f"{article.number} is {article.get_status_display().lower()}; it cannot become "
-            f"{Status(target).label.lower()}."
-        )
-
-
-def _check_times(start: dt.datetime, end: dt.datetime | None) -> None:
-    if end is not None and end < start:
-        raise ValidationError(
-            {
-                "ended_at": f"The end ({format_moment(end)}) is before the start ({format_moment(start)})."
-            }
-        )
+_check_times = rules.check_times
 
 
 def _save_event(event: Event) -> Event:
@@ -309,6 +265,8 @@ def article_create(
         occurred_at=acquired_at or start_of_day(purchased_on),
         condition=condition,
         store=store,
+        # The status it entered the fleet in, when not active (the exports need it).
+        status=status if status != Status.ACTIVE else "",
     )
     return article
 
@@ -406,16 +364,9 @@ def usage_start(
     article = _lock(article)
     started_at = started_at or timezone.now()
     _check_times(started_at, ended_at)
-    if article.status != Status.ACTIVE:
-        raise ValidationError(
-            f"{article.number} is {article.get_status_display().lower()}; only active "
-            f"articles can go on {EventKind(kind).label.lower()}."
-        )
-    if article.allocation != Allocation.RENTAL:
-        raise ValidationError(
-            f"{article.number} is allocated to sales; only rental articles can go on "
-            f"{EventKind(kind).label.lower()}."
-        )
+    rules.check_usage_start(
+        number=article.number, kind=kind, status=article.status, allocation=article.allocation
+    )
     _refuse_overlap(article, started_at, ended_at)
     event = _record(
         article,
@@ -526,14 +477,15 @@ def service_record(
     occurred_at = occurred_at or timezone.now()
     downtime = downtime or ended_at is not None
     _check_times(occurred_at, ended_at)
-    takes_out_of_use = False
-    if downtime and ended_at is None:
-        # The downtime keeps the article out of use if it takes an active article
-        # out, or joins another open downtime that did.
-        takes_out_of_use = article.status == Status.ACTIVE or (
-            article.status == Status.OUT_OF_USE
-            and article.events.open_downtimes().filter(status=Status.OUT_OF_USE).exists()
-        )
+    takes_out_of_use = rules.service_takes_out_of_use(
+        status=article.status,
+        downtime=downtime,
+        ended_at=ended_at,
+        joins_open_downtime=downtime
+        and ended_at is None
+        and article.status == Status.OUT_OF_USE
+        and article.events.open_downtimes().filter(status=Status.OUT_OF_USE).exists(),
+    )
     event = _record(
         article,
         kind,
@@ -591,7 +543,9 @@ def service_end(
     if condition:
         changes["condition"] = condition
     still_down = article.events.open_downtimes().filter(status=Status.OUT_OF_USE).exists()
-    if event.status == Status.OUT_OF_USE and article.status == Status.OUT_OF_USE and not still_down:
+    if rules.service_end_returns_active(
+        event_status=event.status, status=article.status, still_down=still_down
+    ):
         changes["status"] = Status.ACTIVE
     if changes:
         _set_article(article, **changes)
@@ -641,12 +595,13 @@ def article_transfer(
 ) -> Event:
     """Move the article to another store."""
     article = _lock(article)
-    if article.status in (Status.SOLD, Status.RETIRED):
-        raise ValidationError(
-            f"{article.number} is {article.get_status_display().lower()}; it can no longer move."
-        )
-    if store.pk == article.store_id:
-        raise ValidationError({"store": f"{article.number} is already in {store}."})
+    rules.check_transfer(
+        number=article.number,
+        status=article.status,
+        store_id=article.store_id,
+        target_store_id=store.pk,
+        target_name=str(store),
+    )
     event = _record(
         article,
         EventKind.TRANSFER,
@@ -728,7 +683,6 @@ def _dispose(
     target: str,
     *,
     occurred_at: dt.datetime,
-    end_open_usage: bool,
     doing: str,
 ) -> None:
     """Checks and effects that every disposal shares, whatever event records it.
@@ -736,42 +690,42 @@ def _dispose(
     A sale or loss while on order ends the open usage at that moment (a buy-out, a
     loss on rental); a retirement while on order is refused.
     """
-    later = article.events.usages().filter(occurred_at__gte=occurred_at).first()
-    if later is not None:
-        raise ValidationError(
-            f"{article.number} has a {_describe_usage(later)} starting "
-            f"{format_moment(later.occurred_at)}, after this {doing}."
-        )
-    running = _usage_conflict(article, occurred_at, occurred_at + dt.timedelta(microseconds=1))
+    # Only usages that reach the disposal's moment or start after it can matter.
+    usages = article.events.usages().filter(
+        Q(occurred_at__gte=occurred_at) | Q(ended_at__isnull=True) | Q(ended_at__gt=occurred_at)
+    )
+    running = rules.check_disposal(
+        number=article.number,
+        usages=usages,
+        occurred_at=occurred_at,
+        target=target,
+        doing=doing,
+    )
     if running is not None:
-        if running.ended_at is not None:
-            raise ValidationError(
-                f"{article.number} was on {_describe_usage(running)} until "
-                f"{format_moment(running.ended_at)}, after this {doing}."
-            )
-        if not end_open_usage:
-            _refuse_if_on_order(article, doing)
         _close_usage(article, running, ended_at=occurred_at, notes=f"Ended by {doing}.")
-    _set_article(article, status=target, disposed_at=occurred_at)
+    _set_article(
+        article,
+        status=target,
+        disposed_at=rules.disposed_at_after(
+            status=article.status, disposed_at=article.disposed_at, occurred_at=occurred_at
+        ),
+    )
 
 
 def _status_set(article: Article, target: str, *, occurred_at: dt.datetime, doing: str) -> None:
     """Move ``article`` (already locked) to ``target`` under the lifecycle table."""
-    _refuse_transition(article, target)
+    rules.check_transition(number=article.number, status=article.status, target=target)
     if target in DISPOSED_STATUSES:
         _dispose(
             article,
             target,
             occurred_at=occurred_at,
-            end_open_usage=target != Status.RETIRED,
             doing=doing,
         )
     elif article.status == Status.LOST:
-        if article.disposed_at and occurred_at < article.disposed_at:
-            raise ValidationError(
-                f"{article.number} was lost on {format_moment(article.disposed_at)}; it cannot "
-                "be found before that."
-            )
+        rules.check_found(
+            number=article.number, disposed_at=article.disposed_at, occurred_at=occurred_at
+        )
         _set_article(article, status=target, disposed_at=None)
     else:
         _set_article(article, status=target)
@@ -939,26 +893,16 @@ def event_record(
     """
     revenue, cost = _money(revenue), _money(cost)
     common = {"occurred_at": occurred_at, "reference": reference, "acting_user": acting_user}
-
-    def refuse_money(what: str) -> None:
-        if revenue or cost:
-            raise ValidationError(f"A {what} carries no money; record an adjustment instead.")
-
-    def refuse_field(field: str, value: Any) -> None:
-        if value:
-            raise ValidationError(
-                {field: f"A {EventKind(kind).label.lower()} takes no {field.replace('_', ' ')}."}
-            )
-
-    if kind not in EventKind.values:
-        raise ValidationError({"kind": f"{kind!r} is not an event kind."})
-    if kind != EventKind.TRANSFER:
-        refuse_field("store", store)
-    if kind != EventKind.STATUS_CHANGE and kind not in SERVICE_KINDS:
-        refuse_field("status", status)
-    if ended_at is not None and kind not in USAGE_KINDS | SERVICE_KINDS:
-        refuse_field("ended_at", ended_at)
-
+    # Which fields a row of this kind may carry; the services below check its effects.
+    rules.check_event_row(
+        kind=kind,
+        ended_at=ended_at,
+        revenue=revenue,
+        cost=cost,
+        condition=condition,
+        store=store,
+        status=status,
+    )
     if kind in USAGE_KINDS:
         return usage_start(
             article=article,
@@ -973,11 +917,6 @@ def event_record(
             acting_user=acting_user,
         )
     if kind in SERVICE_KINDS:
-        refuse_field("revenue", revenue)
-        if status not in ("", Status.OUT_OF_USE):
-            raise ValidationError(
-                {"status": "Service work takes status out_of_use (open downtime) or none."}
-            )
         return service_record(
             article=article,
             kind=kind,
@@ -988,37 +927,23 @@ def event_record(
             notes=notes,
             **common,
         )
-    if kind == EventKind.ACQUISITION:
-        raise ValidationError(
-            {"kind": "An acquisition is recorded when the article is added; add it as an article."}
-        )
     if kind == EventKind.INSPECTION:
-        refuse_field("revenue", revenue)
         return inspection_record(
             article=article, condition=condition, cost=cost, notes=notes, **common
         )
-    refuse_field("condition", condition)
     if kind == EventKind.TRANSFER:
-        refuse_field("revenue", revenue)
-        if store is None:
-            raise ValidationError({"store": "A transfer needs the destination store."})
         return article_transfer(article=article, store=store, cost=cost, notes=notes, **common)
     if kind == EventKind.STATUS_CHANGE:
-        refuse_money("status change")
-        if not status:
-            raise ValidationError({"status": "A status change needs the target status."})
         return article_status_change(article=article, status=status, notes=notes, **common)
     if kind in (EventKind.INCOME, EventKind.EXPENSE, EventKind.ADJUSTMENT):
         return money_record(
             article=article, kind=kind, revenue=revenue, cost=cost, notes=notes, **common
         )
     if kind == EventKind.NOTE:
-        refuse_money("note")
         return note_record(article=article, notes=notes or "(no text)", **common)
     if kind == EventKind.SALE:
         return article_sell(article=article, price=revenue, cost=cost, notes=notes, **common)
     if kind == EventKind.RETIREMENT:
-        refuse_field("revenue", revenue)
         return article_retire(article=article, cost=cost, notes=notes, **common)
     # EventKind.LOSS
     return article_report_lost(article=article, revenue=revenue, cost=cost, notes=notes, **common)

@@ -1,0 +1,304 @@
+"""The rules of the lifecycle and the ledger as pure functions over plain data.
+
+``articles.services`` applies them to one article under its row lock; the imports
+(``articles.imports``) apply them to thousands of rows simulated in memory. Each
+rule is written here once, with the message staff read when it refuses.
+
+The functions take values (a status, an allocation, a list of usages) rather than
+model instances, so that they never query the database. A "usage" is anything with
+``kind``, ``occurred_at``, ``ended_at`` and ``reference`` attributes: an ``Event``
+or the importer's lightweight copy of one.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from django.core.exceptions import ValidationError
+from django.utils import formats, timezone
+
+from .models import (
+    DISPOSED_STATUSES,
+    SERVICE_KINDS,
+    TRANSITIONS,
+    USAGE_KINDS,
+    Allocation,
+    EventKind,
+    Status,
+)
+
+ONE_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+class UsageLike(Protocol):
+    kind: str
+    occurred_at: dt.datetime
+    ended_at: dt.datetime | None
+    reference: str
+
+
+def format_moment(value: dt.datetime) -> str:
+    """A moment as staff read it, in the installation's time zone: "3 May 2025 14:00"."""
+    return formats.date_format(timezone.localtime(value), "j M Y H:i")
+
+
+def kind_label(kind: str) -> str:
+    return EventKind(kind).label.lower()
+
+
+def status_label(status: str) -> str:
+    return Status(status).label.lower()
+
+
+def describe_usage(usage: UsageLike) -> str:
+    reference = f" ({usage.reference})" if usage.reference else ""
+    return f"{kind_label(usage.kind)}{reference}"
+
+
+# --- times and usages ---------------------------------------------------------------
+
+
+def check_times(start: dt.datetime, end: dt.datetime | None) -> None:
+    """An end, when there is one, is not before the start."""
+    if end is not None and end < start:
+        raise ValidationError(
+            {
+                "ended_at": f"The end ({format_moment(end)}) is before the start ({format_moment(start)})."
+            }
+        )
+
+
+def usage_conflict(
+    usages: Iterable[UsageLike], start: dt.datetime, end: dt.datetime | None
+) -> UsageLike | None:
+    """The earliest usage that overlaps [start, end), an open end meaning forever."""
+    conflicts = [
+        usage
+        for usage in usages
+        if (usage.ended_at is None or usage.ended_at > start)
+        and (end is None or usage.occurred_at < end)
+    ]
+    return min(conflicts, key=lambda usage: usage.occurred_at, default=None)
+
+
+def refuse_if_on_order(number: str, open_usage: UsageLike | None, doing: str) -> None:
+    """Refuse ``doing`` while the article has an open usage."""
+    if open_usage is not None:
+        raise ValidationError(
+            f"{number} is on order since {format_moment(open_usage.occurred_at)}"
+            f"{f' ({open_usage.reference})' if open_usage.reference else ''}; end that "
+            f"{kind_label(open_usage.kind)} before {doing}."
+        )
+
+
+def refuse_overlap(number: str, conflict: UsageLike | None) -> None:
+    """Refuse a usage that overlaps ``conflict`` (found by ``usage_conflict``)."""
+    if conflict is None:
+        return
+    if conflict.ended_at is None:
+        raise ValidationError(
+            f"{number} is on order since {format_moment(conflict.occurred_at)}"
+            f"{f' ({conflict.reference})' if conflict.reference else ''}; end that "
+            f"{kind_label(conflict.kind)} first."
+        )
+    raise ValidationError(
+        f"{number} was on {describe_usage(conflict)} from "
+        f"{format_moment(conflict.occurred_at)} to {format_moment(conflict.ended_at)}, "
+        "which overlaps this usage."
+    )
+
+
+def check_usage_start(*, number: str, kind: str, status: str, allocation: str) -> None:
+    """Only an active, rental-allocated article can go out on a usage."""
+    if kind not in USAGE_KINDS:
+        raise ValidationError({"kind": f"{kind} is not a usage; use rental or subscription."})
+    if status != Status.ACTIVE:
+        raise ValidationError(
+            f"{number} is {status_label(status)}; only active "
+            f"articles can go on {kind_label(kind)}."
+        )
+    if allocation != Allocation.RENTAL:
+        raise ValidationError(
+            f"{number} is allocated to sales; only rental articles can go on {kind_label(kind)}."
+        )
+
+
+# --- status lifecycle ---------------------------------------------------------------
+
+
+def check_transition(*, number: str, status: str, target: str) -> None:
+    """The lifecycle table of SPEC.md: may ``status`` become ``target``?"""
+    if target == status:
+        raise ValidationError(f"{number} is already {status_label(status)}.")
+    if target not in TRANSITIONS[status]:
+        raise ValidationError(
+            f"{number} is {status_label(status)}; it cannot become {status_label(target)}."
+        )
+
+
+def check_disposal(
+    *,
+    number: str,
+    usages: Iterable[UsageLike],
+    occurred_at: dt.datetime,
+    target: str,
+    doing: str,
+) -> UsageLike | None:
+    """Checks every disposal shares; returns the open usage that the disposal ends.
+
+    A usage starting at or after the disposal is refused; a sale or loss while on
+    order ends the open usage at that moment (a buy-out, a loss on rental); a
+    retirement while on order is refused.
+    """
+    usages = list(usages)
+    later = min(
+        (usage for usage in usages if usage.occurred_at >= occurred_at),
+        key=lambda usage: usage.occurred_at,
+        default=None,
+    )
+    if later is not None:
+        raise ValidationError(
+            f"{number} has a {describe_usage(later)} starting "
+            f"{format_moment(later.occurred_at)}, after this {doing}."
+        )
+    running = usage_conflict(usages, occurred_at, occurred_at + ONE_MICROSECOND)
+    if running is None:
+        return None
+    if running.ended_at is not None:
+        raise ValidationError(
+            f"{number} was on {describe_usage(running)} until "
+            f"{format_moment(running.ended_at)}, after this {doing}."
+        )
+    if target == Status.RETIRED:
+        refuse_if_on_order(number, running, doing)
+    return running
+
+
+def disposed_at_after(
+    *, status: str, disposed_at: dt.datetime | None, occurred_at: dt.datetime
+) -> dt.datetime:
+    """When a disposal at ``occurred_at`` disposed of the article.
+
+    A lost article that is written off (retired) has been gone since the loss.
+    """
+    if status == Status.LOST and disposed_at is not None:
+        return disposed_at
+    return occurred_at
+
+
+def check_found(*, number: str, disposed_at: dt.datetime | None, occurred_at: dt.datetime) -> None:
+    """A lost article cannot be found before it was lost."""
+    if disposed_at and occurred_at < disposed_at:
+        raise ValidationError(
+            f"{number} was lost on {format_moment(disposed_at)}; it cannot be found before that."
+        )
+
+
+def check_transfer(
+    *, number: str, status: str, store_id: int | None, target_store_id: int, target_name: str
+) -> None:
+    if status in (Status.SOLD, Status.RETIRED):
+        raise ValidationError(f"{number} is {status_label(status)}; it can no longer move.")
+    if target_store_id == store_id:
+        raise ValidationError({"store": f"{number} is already in {target_name}."})
+
+
+# --- service work -------------------------------------------------------------------
+
+
+def service_takes_out_of_use(
+    *, status: str, downtime: bool, ended_at: dt.datetime | None, joins_open_downtime: bool
+) -> bool:
+    """Does a new service event keep the article out of use?
+
+    An open downtime takes an active article out, or joins another open downtime
+    (``joins_open_downtime``) that did.
+    """
+    if not downtime or ended_at is not None:
+        return False
+    return status == Status.ACTIVE or (status == Status.OUT_OF_USE and joins_open_downtime)
+
+
+def service_end_returns_active(*, event_status: str, status: str, still_down: bool) -> bool:
+    """Does ending a downtime bring the article back into use?"""
+    return event_status == Status.OUT_OF_USE and status == Status.OUT_OF_USE and not still_down
+
+
+# --- one ledger row -----------------------------------------------------------------
+
+
+def check_event_row(
+    *,
+    kind: str,
+    ended_at: Any,
+    revenue: Any,
+    cost: Any,
+    condition: str,
+    store: Any,
+    status: str,
+) -> None:
+    """Which fields a ledger row of ``kind`` may carry (``event_record``'s checks).
+
+    The effects of the row (transition, overlap...) are checked by the service or
+    the importer that applies it.
+    """
+
+    def refuse_money(what: str) -> None:
+        if revenue or cost:
+            raise ValidationError(f"A {what} carries no money; record an adjustment instead.")
+
+    def refuse_field(field: str, value: Any) -> None:
+        if value:
+            raise ValidationError(
+                {field: f"A {kind_label(kind)} takes no {field.replace('_', ' ')}."}
+            )
+
+    if kind not in EventKind.values:
+        raise ValidationError({"kind": f"{kind!r} is not an event kind."})
+    if kind != EventKind.TRANSFER:
+        refuse_field("store", store)
+    if kind != EventKind.STATUS_CHANGE and kind not in SERVICE_KINDS:
+        refuse_field("status", status)
+    if ended_at is not None and kind not in USAGE_KINDS | SERVICE_KINDS:
+        refuse_field("ended_at", ended_at)
+    if kind in USAGE_KINDS:
+        return
+    if kind in SERVICE_KINDS:
+        refuse_field("revenue", revenue)
+        if status not in ("", Status.OUT_OF_USE):
+            raise ValidationError(
+                {"status": "Service work takes status out_of_use (open downtime) or none."}
+            )
+        return
+    if kind == EventKind.ACQUISITION:
+        raise ValidationError(
+            {"kind": "An acquisition is recorded when the article is added; add it as an article."}
+        )
+    if kind == EventKind.INSPECTION:
+        refuse_field("revenue", revenue)
+        if not condition:
+            raise ValidationError({"condition": "An inspection needs the grade it found."})
+        return
+    refuse_field("condition", condition)
+    if kind == EventKind.TRANSFER:
+        refuse_field("revenue", revenue)
+        if not store:
+            raise ValidationError({"store": "A transfer needs the destination store."})
+    elif kind == EventKind.STATUS_CHANGE:
+        refuse_money("status change")
+        if not status:
+            raise ValidationError({"status": "A status change needs the target status."})
+        if status not in Status.values:
+            raise ValidationError({"status": f"{status!r} is not a status."})
+    elif kind in (EventKind.INCOME, EventKind.EXPENSE):
+        if not revenue and not cost:
+            field = "revenue" if kind == EventKind.INCOME else "cost"
+            raise ValidationError({field: f"An {kind_label(kind)} needs an amount."})
+    elif kind == EventKind.NOTE:
+        refuse_money("note")
+    elif kind == EventKind.RETIREMENT:
+        refuse_field("revenue", revenue)
+
+
+def is_disposed(status: str) -> bool:
+    return status in DISPOSED_STATUSES
