@@ -540,8 +540,9 @@ def service_end(
     event.full_clean(exclude=["article", "recorded_by"])
     event.save(update_fields=fields)
     changes = {}
-    if condition:
-        changes["condition"] = condition
+    if event.condition:
+        # The grade it came back in, given now or when the downtime was opened.
+        changes["condition"] = event.condition
     still_down = article.events.open_downtimes().filter(status=Status.OUT_OF_USE).exists()
     if rules.service_end_returns_active(
         event_status=event.status, status=article.status, still_down=still_down
