@@ -1,0 +1,1074 @@
+"""The figures of SPEC.md "Figures" and "Sell-off candidates", computed in the database.
+
+Every report function reads the ledger with a fixed handful of SQL statements whatever
+the number of articles: one aggregate pass over the events gives one row per article
+(usage count and seconds, money, windowed money, on-order flags), a window function
+gives ``paid_back_on`` and another the peak number of articles on order per SKU. Python
+then finishes over one row per article: day counts as exact decimals, medians,
+Kaplan–Meier, fractional powers of the depreciation.
+
+Time arithmetic is done in epoch seconds, the same on PostgreSQL and SQLite. The
+horizon T is the instant at which the day after the as-of date begins in the
+installation's time zone; P, the instant at which an article's purchase day begins, is
+computed in SQL from the date and the zone's UTC offset on that day (a ``CASE`` over the
+offset changes between the oldest and newest purchase dates), so that daylight saving
+time is exact. A day is 86,400 seconds, also for windows: T - W is W × 86,400 seconds
+before T.
+
+Money is summed in cents (integers on SQLite, exact numerics on PostgreSQL) and
+returned as ``Decimal``. Money figures are rounded to the cent where SPEC.md derives
+them by arithmetic that can leave fractions of a cent (``estimated_value``,
+``renewal_hurdle``, ``challenger_margin``), so that the figures built from them
+(``value_loss``, ``keep_margin``, ``renewal_gain``) add up exactly as shown.
+
+Decisions where SPEC.md leaves room (also in the report of issue 3):
+
+- "Disposed at T" is read from the ledger: an article is disposed at T when its last
+  disposal before T (a sale, retirement or loss event, or a status change to lost, sold
+  or retired) is not followed, before T, by a status change back to active or out of use
+  (a lost article found). Its E is then the moment of that last disposal. An article
+  lost before T and found after T is therefore disposed as of T.
+- ``on_order`` counts the articles not disposed at T that have a usage open at T.
+- ``dollar_utilization`` counts the same revenue as ``revenue``: sale events excluded.
+- ``trailing_net`` and the first-window net of ``challenger_margin`` leave out sale
+  events entirely (their revenue and their cost).
+- ``estimated_value`` uses an age of 0 for an article purchased after the as-of date.
+- With a store, the SKU figures and the sell-off candidates are computed over the
+  articles now in that store; the SKU's default replacement price still comes from the
+  SKU's most recently purchased article in any store, since it is the price of a new
+  one.
+- ``fleet_monthly_totals`` counts usage days as the usage intervals (an open usage
+  reaching to T) intersected with each month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from articles.models import (
+    DISPOSAL_KINDS,
+    DISPOSED_STATUSES,
+    USAGE_KINDS,
+    Allocation,
+    Article,
+    Condition,
+    Event,
+    Status,
+    Store,
+)
+from skus.models import SKU
+
+__all__ = [
+    "ARTICLE_FIGURES",
+    "SELLOFF_FIGURES",
+    "SKU_FIGURES",
+    "article_figures",
+    "fleet_monthly_totals",
+    "selloff_candidates",
+    "sku_figures",
+]
+
+ARTICLE_FIGURES = (
+    "number",
+    "sku_code",
+    "usage_count",
+    "usage_days",
+    "owned_days",
+    "utilization",
+    "revenue",
+    "expenses",
+    "net",
+    "payback_ratio",
+    "paid_back_on",
+    "sale_proceeds",
+    "lifetime_profit",
+    "dollar_utilization",
+    "estimated_value",
+)
+SKU_FIGURES = (
+    "sku_code",
+    "articles",
+    "active",
+    "out_of_use",
+    "on_order",
+    "lost",
+    "sold",
+    "retired",
+    "revenue",
+    "expenses",
+    "net",
+    "purchase_total",
+    "revenue_per_article",
+    "mean_utilization",
+    "disposed",
+    "median_lifetime_days",
+    "median_uses_at_disposal",
+    "km_median_lifetime_days",
+    "peak_on_order",
+    "surplus",
+    "replacement_price",
+    "challenger_margin",
+    "renewal_hurdle",
+)
+SELLOFF_FIGURES = (
+    "number",
+    "sku_code",
+    "keep_margin",
+    "trailing_net",
+    "value_loss",
+    "renewal_gain",
+    "reasons",
+    "estimated_value",
+)
+# Reason codes in the order of SPEC.md "Sell-off candidates".
+REASONS = (
+    "earns_less_than_value_loss",
+    "surplus_sku",
+    "new_one_earns_more",
+    "idle",
+    "poor_condition",
+    "past_expected_lifetime",
+    "paid_back",
+)
+
+SECONDS_PER_DAY = 86_400
+DAY = Decimal(SECONDS_PER_DAY)
+YEAR_SECONDS = Decimal(365 * SECONDS_PER_DAY)
+DOLLAR_UTILIZATION_DAYS = 365
+ZERO = Decimal("0")
+ONE = Decimal("1")
+CENT = Decimal("0.01")
+MICROSECOND = Decimal("0.000001")
+CONDITION_FACTORS = {
+    Condition.NEW: Decimal("1.00"),
+    Condition.LIKE_NEW: Decimal("0.85"),
+    Condition.GOOD: Decimal("0.70"),
+    Condition.FAIR: Decimal("0.50"),
+    Condition.POOR: Decimal("0.25"),
+}
+
+
+# --- the horizon and the per-SKU parameters ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """The as-of date D and the instant T at which D + 1 begins, in UTC and epoch seconds."""
+
+    day: dt.date
+    end: dt.datetime
+    epoch: int
+
+    @classmethod
+    def of(cls, as_of: dt.date | None) -> Horizon:
+        zone = timezone.get_default_timezone()
+        day = as_of or timezone.localdate(timezone=zone)
+        end = timezone.make_aware(
+            dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min), zone
+        )
+        end = end.astimezone(dt.UTC)
+        return cls(day=day, end=end, epoch=int(end.timestamp()))
+
+    def before(self, days: int) -> dt.datetime:
+        """T minus ``days`` × 86,400 seconds (UTC arithmetic, so DST does not move it)."""
+        return self.end - dt.timedelta(days=days)
+
+
+def _check_window(window_days: int | None) -> int | None:
+    if window_days is None:
+        return None
+    if isinstance(window_days, bool) or not isinstance(window_days, int) or window_days < 1:
+        raise ValueError(f"The window must be a whole number of days, at least 1: {window_days!r}.")
+    return window_days
+
+
+@dataclass(frozen=True)
+class SkuParameters:
+    """A SKU's sell-off parameters with the installation defaults filled in."""
+
+    window_days: int
+    rate: Decimal
+    expected_lifetime_days: int | None
+    replacement_price: Decimal | None
+    renewal_hurdle: Decimal | None
+
+    @classmethod
+    def of(cls, sku: SKU, *, window_days: int | None, latest_price: Decimal | None):
+        replacement = sku.replacement_price if sku.replacement_price is not None else latest_price
+        if sku.renewal_hurdle is not None:
+            hurdle = sku.renewal_hurdle
+        elif replacement is not None:
+            hurdle = _money(replacement * settings.RENEWAL_HURDLE_SHARE)
+        else:
+            hurdle = None
+        return cls(
+            window_days=window_days or sku.effective_selloff_window_days,
+            rate=Decimal(sku.effective_depreciation_rate),
+            expected_lifetime_days=sku.expected_lifetime_days,
+            replacement_price=replacement,
+            renewal_hurdle=hurdle,
+        )
+
+
+# --- small arithmetic helpers ---------------------------------------------------------
+
+
+def _money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _cents(value: Any) -> Decimal:
+    """A sum of cents from SQL (int, float on SQLite, numeric on PostgreSQL) as money."""
+    if value is None:
+        return ZERO.quantize(CENT)
+    if isinstance(value, float):
+        value = round(value)
+    return (Decimal(value) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _seconds(value: Any) -> Decimal:
+    """Epoch seconds or a duration from SQL as an exact Decimal (to the microsecond)."""
+    if value is None:
+        return ZERO
+    if isinstance(value, float):
+        return Decimal(repr(value)).quantize(MICROSECOND, rounding=ROUND_HALF_UP)
+    return Decimal(value)
+
+
+def _median(values: Iterable[Decimal | int]) -> Decimal | None:
+    """The middle value; of an even number of values, the mean of the two middle ones."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return Decimal(ordered[middle])
+    return (Decimal(ordered[middle - 1]) + Decimal(ordered[middle])) / 2
+
+
+def _kaplan_meier_median(lifetimes: list[tuple[Decimal, bool]]) -> Decimal | None:
+    """The smallest event time t_i with S(t_i) <= 0.5, or None.
+
+    ``lifetimes`` holds (time, disposed) per article; a censored article counts at risk
+    at every event time up to and including its own time. S is kept as an exact
+    fraction so that S = 0.5 is recognised exactly.
+    """
+    times = sorted(time for time, _ in lifetimes)
+    deaths: dict[Decimal, int] = defaultdict(int)
+    for time, disposed in lifetimes:
+        if disposed:
+            deaths[time] += 1
+    survival = Fraction(1)
+    for time in sorted(deaths):
+        at_risk = len(times) - bisect_left(times, time)
+        survival *= 1 - Fraction(deaths[time], at_risk)
+        if survival <= Fraction(1, 2):
+            return time
+    return None
+
+
+class _Depreciation:
+    """(1 - r) ^ (age / 365 days), cached: many articles share a rate and a purchase day."""
+
+    def __init__(self):
+        self._cache: dict[tuple[Decimal, Decimal], Decimal] = {}
+
+    def factor(self, rate: Decimal, age_seconds: Decimal) -> Decimal:
+        key = (rate, age_seconds)
+        factor = self._cache.get(key)
+        if factor is None:
+            exponent = max(age_seconds, ZERO) / YEAR_SECONDS
+            base = ONE - rate
+            factor = ONE if exponent == 0 else base**exponent if base else ZERO
+            self._cache[key] = factor
+        return factor
+
+    def value(self, price: Decimal, condition: str, rate: Decimal, age_seconds: Decimal):
+        """estimated_value: price × (1 - r) ^ (age_days / 365) × f(condition), to the cent."""
+        return _money(price * self.factor(rate, age_seconds) * CONDITION_FACTORS[condition])
+
+
+# --- SQL that reads the same on PostgreSQL and SQLite ---------------------------------
+
+
+class _Dialect:
+    """The few fragments that differ between PostgreSQL and SQLite."""
+
+    def __init__(self):
+        self.vendor = connection.vendor
+        if self.vendor not in ("postgresql", "sqlite"):
+            raise NotImplementedError(
+                f"The reports run on PostgreSQL or SQLite, not on {self.vendor}."
+            )
+        self.pg = self.vendor == "postgresql"
+        self._offsets: dict[str, str] = {}
+
+    def purchase_offsets(self, column: str) -> str:
+        """``_purchase_offsets`` once per report (it reads the range of purchase dates)."""
+        if column not in self._offsets:
+            self._offsets[column] = _purchase_offsets(self, column)
+        return self._offsets[column]
+
+    def epoch(self, column: str) -> str:
+        """Seconds since 1970 of a timestamp column (NULL stays NULL)."""
+        if self.pg:
+            return f"EXTRACT(EPOCH FROM {column})"
+        # Whole seconds exactly, plus the milliseconds SQLite keeps.
+        return (
+            f"(CAST(strftime('%%s', {column}) AS INTEGER)"
+            f" + (strftime('%%f', {column}) - CAST(strftime('%%S', {column}) AS INTEGER)))"
+        )
+
+    def date_epoch(self, column: str) -> str:
+        """Seconds since 1970 of the UTC midnight that begins a date column."""
+        if self.pg:
+            return f"(CAST({column} - DATE '1970-01-01' AS BIGINT) * {SECONDS_PER_DAY})"
+        return f"CAST(strftime('%%s', {column}) AS INTEGER)"
+
+    def date(self, value: dt.date) -> str:
+        literal = f"'{value.isoformat()}'"
+        return f"DATE {literal}" if self.pg else literal
+
+    def greatest(self, *parts: str) -> str:
+        return f"{'GREATEST' if self.pg else 'MAX'}({', '.join(parts)})"
+
+    def least(self, *parts: str) -> str:
+        return f"{'LEAST' if self.pg else 'MIN'}({', '.join(parts)})"
+
+    def cents(self, column: str) -> str:
+        """Money as cents: exact integers on SQLite, where decimals are stored as floats."""
+        if self.pg:
+            return f"({column} * 100)"
+        return f"CAST(ROUND({column} * 100) AS INTEGER)"
+
+    def timestamp(self, value: dt.datetime) -> Any:
+        return connection.ops.adapt_datetimefield_value(value)
+
+    def as_datetime(self, value: Any) -> dt.datetime:
+        if isinstance(value, str):
+            value = parse_datetime(value)
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value, dt.UTC)
+        return value
+
+
+def _quoted_list(values: Iterable[str]) -> str:
+    return ", ".join(f"'{value}'" for value in sorted(values))
+
+
+USAGE_SQL = _quoted_list(USAGE_KINDS)
+DISPOSAL_KINDS_SQL = _quoted_list(DISPOSAL_KINDS)
+DISPOSED_STATUSES_SQL = _quoted_list(DISPOSED_STATUSES)
+BACK_STATUSES_SQL = _quoted_list({Status.ACTIVE, Status.OUT_OF_USE})
+ARTICLE_TABLE = Article._meta.db_table
+EVENT_TABLE = Event._meta.db_table
+SKU_TABLE = SKU._meta.db_table
+
+
+@dataclass
+class _Scope:
+    """Which articles a report covers: a queryset, some SKUs, a store (all optional)."""
+
+    articles: QuerySet | None = None
+    sku_ids: list[int] | None = None
+    store: Store | None = None
+
+    def where(self, params: dict[str, Any]) -> str:
+        conditions = ["1 = 1"]
+        if self.articles is not None:
+            articles = self.articles
+            if not articles.query.is_sliced:
+                articles = articles.order_by()
+            sql, subquery_params = articles.values("pk").query.sql_with_params()
+            pieces = sql.split("%s")
+            named = pieces[0]
+            for index, (piece, value) in enumerate(zip(pieces[1:], subquery_params, strict=True)):
+                params[f"scope{index}"] = value
+                named += f"%(scope{index})s{piece}"
+            conditions.append(f"a.id IN ({named})")
+        if self.sku_ids is not None:
+            ids = ", ".join(str(int(pk)) for pk in self.sku_ids) or "NULL"
+            conditions.append(f"a.sku_id IN ({ids})")
+        if self.store is not None:
+            params["store_id"] = self.store.pk
+            conditions.append("a.store_id = %(store_id)s")
+        return " AND ".join(conditions)
+
+
+def _purchase_offsets(sql: _Dialect, column: str) -> str:
+    """SQL giving the UTC offset in seconds of the midnight that begins ``column``.
+
+    The offsets are read from the zone database in Python for every day between the
+    oldest and the newest purchase date, and written as a CASE over the days on
+    which the offset changes (none in UTC, two a year in a zone with summer time).
+    """
+    zone = timezone.get_default_timezone()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MIN(purchased_on), MAX(purchased_on) FROM {ARTICLE_TABLE}")
+        first, last = cursor.fetchone()
+    if first is None:
+        return "0"
+    first, last = (
+        day if isinstance(day, dt.date) else dt.date.fromisoformat(day) for day in (first, last)
+    )
+
+    def offset(day: dt.date) -> int:
+        midnight = timezone.make_aware(dt.datetime.combine(day, dt.time.min), zone)
+        return int(midnight.utcoffset().total_seconds())
+
+    changes = [(first, offset(first))]
+    day = first + dt.timedelta(days=1)
+    while day <= last:
+        current = offset(day)
+        if current != changes[-1][1]:
+            changes.append((day, current))
+        day += dt.timedelta(days=1)
+    if len(changes) == 1:
+        return str(changes[0][1])
+    branches = " ".join(
+        f"WHEN {column} >= {sql.date(since)} THEN {seconds}"
+        for since, seconds in reversed(changes[1:])
+    )
+    return f"(CASE {branches} ELSE {changes[0][1]} END)"
+
+
+def _articles_cte(sql: _Dialect, scope: _Scope, window_days: int | None, params) -> str:
+    """The articles in scope, with P (epoch seconds) and their window W (seconds)."""
+    params["window"] = window_days
+    params["default_window"] = settings.SELLOFF_WINDOW_DAYS
+    return f"""
+        a AS (
+            SELECT a.id, a.number, a.sku_id, a.allocation, a.status, a.condition,
+                   {sql.cents("a.purchase_price")} AS price,
+                   {sql.date_epoch("a.purchased_on")}
+                       - {sql.purchase_offsets("a.purchased_on")} AS p,
+                   CAST(COALESCE(%(window)s, s.selloff_window_days, %(default_window)s)
+                        AS BIGINT) * {SECONDS_PER_DAY} AS w
+            FROM {ARTICLE_TABLE} a JOIN {SKU_TABLE} s ON s.id = a.sku_id
+            WHERE {scope.where(params)}
+        )"""
+
+
+@dataclass(slots=True)
+class _ArticleRow:
+    """One article's ledger read at T: everything the figures are made of."""
+
+    id: int
+    number: str
+    sku_id: int
+    allocation: str
+    status: str
+    condition: str
+    price: Decimal
+    start: Decimal  # P, epoch seconds
+    disposed: Decimal | None  # the moment of disposal, if disposed at T
+    end: Decimal  # E = min(disposed, T)
+    window: int  # W in seconds
+    usage_count: int
+    usage_seconds: Decimal
+    revenue: Decimal
+    expenses: Decimal
+    sale_proceeds: Decimal
+    revenue_year: Decimal
+    trailing_net: Decimal
+    first_window_net: Decimal
+    open_at_end: bool
+    busy_in_window: bool
+
+    @property
+    def owned_seconds(self) -> Decimal:
+        return max(ZERO, self.end - self.start)
+
+
+def _article_rows(
+    horizon: Horizon, scope: _Scope, window_days: int | None, sql: _Dialect
+) -> list[_ArticleRow]:
+    """One aggregate pass over the events of the articles in scope (two statements)."""
+    params: dict[str, Any] = {
+        "t": sql.timestamp(horizon.end),
+        "t_epoch": horizon.epoch,
+        "year_start": sql.timestamp(horizon.before(DOLLAR_UTILIZATION_DAYS)),
+    }
+    occurred, ended = sql.epoch("e.occurred_at"), sql.epoch("e.ended_at")
+    revenue, cost = sql.cents("e.revenue"), sql.cents("e.cost")
+    query = f"""
+        WITH {_articles_cte(sql, scope, window_days, params)},
+        d AS (
+            SELECT e.article_id,
+                   MAX(CASE WHEN e.kind IN ({DISPOSAL_KINDS_SQL})
+                            OR (e.kind = 'status_change' AND e.status IN ({DISPOSED_STATUSES_SQL}))
+                       THEN e.occurred_at END) AS last_out,
+                   MAX(CASE WHEN e.kind = 'status_change' AND e.status IN ({BACK_STATUSES_SQL})
+                       THEN e.occurred_at END) AS last_back
+            FROM {EVENT_TABLE} e
+            WHERE e.kind IN ({DISPOSAL_KINDS_SQL}, 'status_change')
+              AND e.occurred_at < %(t)s
+              AND e.article_id IN (SELECT id FROM a)
+            GROUP BY e.article_id
+        ),
+        x AS (
+            SELECT a.*,
+                   CASE WHEN d.last_out IS NOT NULL
+                             AND (d.last_back IS NULL OR d.last_out > d.last_back)
+                        THEN {sql.epoch("d.last_out")} END AS disposed
+            FROM a LEFT JOIN d ON d.article_id = a.id
+        ),
+        y AS (SELECT x.*, COALESCE(x.disposed, %(t_epoch)s) AS e_end FROM x),
+        g AS (
+            SELECT e.article_id,
+                   SUM(CASE WHEN e.kind IN ({USAGE_SQL}) THEN 1 ELSE 0 END) AS usage_count,
+                   SUM(CASE WHEN e.kind IN ({USAGE_SQL}) THEN {
+        sql.greatest(
+            "0",
+            sql.least(f"COALESCE({ended}, %(t_epoch)s)", "y.e_end")
+            + " - "
+            + sql.greatest(occurred, "y.p"),
+        )
+    } ELSE 0 END) AS usage_seconds,
+                   SUM(CASE WHEN e.kind <> 'sale' THEN {revenue} ELSE 0 END) AS revenue,
+                   SUM({cost}) AS expenses,
+                   SUM(CASE WHEN e.kind = 'sale' THEN {revenue} ELSE 0 END) AS sale_proceeds,
+                   SUM(CASE WHEN e.kind <> 'sale' AND e.occurred_at >= %(year_start)s
+                       THEN {revenue} ELSE 0 END) AS revenue_year,
+                   SUM(CASE WHEN e.kind <> 'sale' AND {occurred} >= %(t_epoch)s - y.w
+                       THEN {revenue} - {cost} ELSE 0 END) AS trailing_net,
+                   SUM(CASE WHEN e.kind <> 'sale' AND {occurred} >= y.p
+                             AND {occurred} < y.p + y.w
+                       THEN {revenue} - {cost} ELSE 0 END) AS first_window_net,
+                   MAX(CASE WHEN e.kind IN ({USAGE_SQL})
+                             AND (e.ended_at IS NULL OR e.ended_at > %(t)s)
+                       THEN 1 ELSE 0 END) AS open_at_end,
+                   MAX(CASE WHEN e.kind IN ({USAGE_SQL})
+                             AND (e.ended_at IS NULL OR (e.ended_at > e.occurred_at
+                                  AND {ended} > %(t_epoch)s - y.w))
+                       THEN 1 ELSE 0 END) AS busy_in_window
+            FROM {EVENT_TABLE} e JOIN y ON y.id = e.article_id
+            WHERE e.occurred_at < %(t)s
+            GROUP BY e.article_id
+        )
+        SELECT y.id, y.number, y.sku_id, y.allocation, y.status, y.condition, y.price, y.p,
+               y.disposed, y.e_end, y.w, g.usage_count, g.usage_seconds, g.revenue,
+               g.expenses, g.sale_proceeds, g.revenue_year, g.trailing_net,
+               g.first_window_net, g.open_at_end, g.busy_in_window
+        FROM y LEFT JOIN g ON g.article_id = y.id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        rows = cursor.fetchall()
+    result = [
+        _ArticleRow(
+            id=row[0],
+            number=row[1],
+            sku_id=row[2],
+            allocation=row[3],
+            status=row[4],
+            condition=row[5],
+            price=_cents(row[6]),
+            start=_seconds(row[7]),
+            disposed=None if row[8] is None else _seconds(row[8]),
+            end=_seconds(row[9]),
+            window=int(row[10]),
+            usage_count=int(row[11] or 0),
+            usage_seconds=_seconds(row[12]),
+            revenue=_cents(row[13]),
+            expenses=_cents(row[14]),
+            sale_proceeds=_cents(row[15]),
+            revenue_year=_cents(row[16]),
+            trailing_net=_cents(row[17]),
+            first_window_net=_cents(row[18]),
+            open_at_end=bool(row[19]),
+            busy_in_window=bool(row[20]),
+        )
+        for row in rows
+    ]
+    result.sort(key=lambda row: row.number)
+    return result
+
+
+def _paid_back_dates(horizon: Horizon, scope: _Scope, sql: _Dialect) -> dict[int, dt.date]:
+    """The local date of the first event at which the running net reaches the price.
+
+    The running net (revenue except sales, minus every cost) is a window sum over each
+    article's events before T in occurred_at order, ties in the order recorded.
+    """
+    params: dict[str, Any] = {"t": sql.timestamp(horizon.end)}
+    query = f"""
+        WITH {_articles_cte(sql, scope, None, params)},
+        r AS (
+            SELECT e.article_id, e.occurred_at, a.price,
+                   SUM(CASE WHEN e.kind = 'sale' THEN 0 ELSE {sql.cents("e.revenue")} END
+                       - {sql.cents("e.cost")})
+                       OVER (PARTITION BY e.article_id ORDER BY e.occurred_at, e.id
+                             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running
+            FROM {EVENT_TABLE} e JOIN a ON a.id = e.article_id
+            WHERE e.occurred_at < %(t)s AND a.price > 0
+        )
+        SELECT article_id, MIN(occurred_at) FROM r WHERE running >= price GROUP BY article_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        rows = cursor.fetchall()
+    zone = timezone.get_default_timezone()
+    return {
+        article_id: timezone.localtime(sql.as_datetime(moment), zone).date()
+        for article_id, moment in rows
+    }
+
+
+def _peaks_on_order(horizon: Horizon, scope: _Scope, window_days, sql: _Dialect):
+    """Per SKU, the most articles on order at one instant of [T - W, T).
+
+    A sweep: every usage open at some instant of the window adds +1 at its start
+    (or at T - W) and -1 at its end if it ends before T; a running sum ordered by
+    time, ends before starts at the same instant (usages are half-open), peaks at
+    the busiest instant.
+    """
+    params: dict[str, Any] = {"t": sql.timestamp(horizon.end), "t_epoch": horizon.epoch}
+    occurred, ended = sql.epoch("e.occurred_at"), sql.epoch("e.ended_at")
+    query = f"""
+        WITH {_articles_cte(sql, scope, window_days, params)},
+        u AS (
+            SELECT a.sku_id, {occurred} AS s, {ended} AS f, %(t_epoch)s - a.w AS ws
+            FROM {EVENT_TABLE} e JOIN a ON a.id = e.article_id
+            WHERE e.kind IN ({USAGE_SQL}) AND e.occurred_at < %(t)s
+              AND (e.ended_at IS NULL OR e.ended_at > e.occurred_at)
+        ),
+        inside AS (SELECT * FROM u WHERE f IS NULL OR f > ws),
+        points AS (
+            SELECT sku_id, {sql.greatest("s", "ws")} AS moment, 1 AS delta FROM inside
+            UNION ALL
+            SELECT sku_id, f AS moment, -1 AS delta FROM inside WHERE f < %(t_epoch)s
+        ),
+        running AS (
+            SELECT sku_id, SUM(delta) OVER (PARTITION BY sku_id ORDER BY moment, delta
+                                            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+                   AS on_order
+            FROM points
+        )
+        SELECT sku_id, MAX(on_order) FROM running GROUP BY sku_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return {sku_id: int(peak) for sku_id, peak in cursor.fetchall()}
+
+
+def _latest_purchase_prices(horizon: Horizon, sku_ids: list[int] | None, sql: _Dialect):
+    """Per SKU, the price of its most recently purchased article (purchased_on <= D),
+    the highest among those bought that day."""
+    params: dict[str, Any] = {}
+    where = ""
+    if sku_ids is not None:
+        where = f"AND a.sku_id IN ({', '.join(str(int(pk)) for pk in sku_ids) or 'NULL'})"
+    query = f"""
+        WITH latest AS (
+            SELECT a.sku_id, MAX(a.purchased_on) AS day FROM {ARTICLE_TABLE} a
+            WHERE a.purchased_on <= {sql.date(horizon.day)} {where}
+            GROUP BY a.sku_id
+        )
+        SELECT a.sku_id, MAX({sql.cents("a.purchase_price")})
+        FROM {ARTICLE_TABLE} a JOIN latest ON latest.sku_id = a.sku_id
+                                          AND latest.day = a.purchased_on
+        GROUP BY a.sku_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return {sku_id: _cents(price) for sku_id, price in cursor.fetchall()}
+
+
+# --- per-article figures ----------------------------------------------------------------
+
+
+def _article_figure(
+    row: _ArticleRow,
+    *,
+    horizon: Horizon,
+    sku_code: str,
+    rate: Decimal,
+    paid_back_on: dt.date | None,
+    depreciation: _Depreciation,
+) -> dict[str, Any]:
+    usage_days = row.usage_seconds / DAY
+    owned_days = row.owned_seconds / DAY
+    net = row.revenue - row.expenses
+    price = row.price
+    if row.disposed is not None:
+        estimated_value = ZERO.quantize(CENT)
+    else:
+        age = Decimal(horizon.epoch) - row.start
+        estimated_value = depreciation.value(price, row.condition, rate, age)
+    return {
+        "number": row.number,
+        "sku_code": sku_code,
+        "usage_count": row.usage_count,
+        "usage_days": usage_days,
+        "owned_days": owned_days,
+        "utilization": usage_days / owned_days if owned_days else ZERO,
+        "revenue": row.revenue,
+        "expenses": row.expenses,
+        "net": net,
+        "payback_ratio": net / price if price else None,
+        "paid_back_on": paid_back_on if price else None,
+        "sale_proceeds": row.sale_proceeds,
+        "lifetime_profit": net + row.sale_proceeds - price,
+        "dollar_utilization": row.revenue_year / price if price else None,
+        "estimated_value": estimated_value,
+    }
+
+
+def article_figures(
+    *,
+    as_of: dt.date | None = None,
+    window_days: int | None = None,
+    articles: QuerySet[Article] | None = None,
+) -> list[dict[str, Any]]:
+    """SPEC.md's per-article figures as of ``as_of`` (default today), sorted by number.
+
+    ``articles`` limits the rows to a queryset, which may be a sliced page of a list
+    (``Article.objects.order_by("number")[50:100]``). ``window_days`` is accepted for
+    symmetry with the other reports; no per-article figure depends on it. Four
+    queries, whatever the number of articles.
+    """
+    _check_window(window_days)
+    horizon = Horizon.of(as_of)
+    sql = _Dialect()
+    scope = _Scope(articles=articles)
+    rows = _article_rows(horizon, scope, window_days, sql)
+    if not rows:
+        return []
+    paid_back = _paid_back_dates(horizon, scope, sql)
+    skus = {sku.pk: sku for sku in SKU.objects.filter(pk__in={row.sku_id for row in rows})}
+    depreciation = _Depreciation()
+    return [
+        _article_figure(
+            row,
+            horizon=horizon,
+            sku_code=skus[row.sku_id].code,
+            rate=Decimal(skus[row.sku_id].effective_depreciation_rate),
+            paid_back_on=paid_back.get(row.id),
+            depreciation=depreciation,
+        )
+        for row in rows
+    ]
+
+
+# --- per-SKU figures and sell-off candidates -----------------------------------------
+
+
+@dataclass
+class _SkuReport:
+    sku: SKU
+    parameters: SkuParameters
+    rows: list[_ArticleRow]
+    figures: dict[str, Any]
+
+
+def _challenger_margin(rows: list[_ArticleRow], parameters: SkuParameters) -> Decimal | None:
+    """Median first-window net of the SKU's rental articles owned a whole window, minus
+    what a new one would lose in value over that window; None when none qualifies."""
+    window = parameters.window_days * SECONDS_PER_DAY
+    nets = [
+        row.first_window_net
+        for row in rows
+        if row.allocation == Allocation.RENTAL and row.owned_seconds >= window
+    ]
+    median = _median(nets)
+    if median is None or parameters.replacement_price is None:
+        return None
+    base = ONE - parameters.rate
+    kept = base ** (Decimal(parameters.window_days) / 365) if base else ZERO
+    return _money(median - parameters.replacement_price * (ONE - kept))
+
+
+def _sku_figure(
+    sku: SKU, rows: list[_ArticleRow], parameters: SkuParameters, peak: int
+) -> dict[str, Any]:
+    statuses = defaultdict(int)
+    for row in rows:
+        statuses[row.status] += 1
+    revenue = sum((row.revenue for row in rows), ZERO.quantize(CENT))
+    expenses = sum((row.expenses for row in rows), ZERO.quantize(CENT))
+    disposed = [row for row in rows if row.disposed is not None]
+    utilizations = [
+        (row.usage_seconds / row.owned_seconds) for row in rows if row.owned_seconds > 0
+    ]
+    lifetimes = [
+        ((row.disposed - row.start) if row.disposed is not None else row.owned_seconds)
+        for row in rows
+    ]
+    km = _kaplan_meier_median(
+        [(life, row.disposed is not None) for life, row in zip(lifetimes, rows, strict=True)]
+    )
+    median_lifetime = _median(
+        life for life, row in zip(lifetimes, rows, strict=True) if row.disposed is not None
+    )
+    active_rental = sum(
+        1 for row in rows if row.status == Status.ACTIVE and row.allocation == Allocation.RENTAL
+    )
+    return {
+        "sku_code": sku.code,
+        "articles": len(rows),
+        "active": statuses[Status.ACTIVE],
+        "out_of_use": statuses[Status.OUT_OF_USE],
+        "on_order": sum(1 for row in rows if row.open_at_end and row.disposed is None),
+        "lost": statuses[Status.LOST],
+        "sold": statuses[Status.SOLD],
+        "retired": statuses[Status.RETIRED],
+        "revenue": revenue,
+        "expenses": expenses,
+        "net": revenue - expenses,
+        "purchase_total": sum((row.price for row in rows), ZERO.quantize(CENT)),
+        "revenue_per_article": revenue / len(rows) if rows else None,
+        "mean_utilization": (sum(utilizations, ZERO) / len(utilizations) if utilizations else None),
+        "disposed": len(disposed),
+        "median_lifetime_days": None if median_lifetime is None else median_lifetime / DAY,
+        "median_uses_at_disposal": _median(row.usage_count for row in disposed),
+        "km_median_lifetime_days": None if km is None else km / DAY,
+        "peak_on_order": peak,
+        "surplus": max(0, active_rental - peak - 1),
+        "replacement_price": parameters.replacement_price,
+        "challenger_margin": _challenger_margin(rows, parameters),
+        "renewal_hurdle": parameters.renewal_hurdle,
+    }
+
+
+def _sku_reports(
+    *,
+    as_of: dt.date | None,
+    window_days: int | None,
+    skus: QuerySet[SKU] | None,
+    store: Store | None,
+) -> tuple[Horizon, list[_SkuReport]]:
+    window_days = _check_window(window_days)
+    horizon = Horizon.of(as_of)
+    sql = _Dialect()
+    sku_list = sorted(skus if skus is not None else SKU.objects.all(), key=lambda s: s.code)
+    sku_ids = None if skus is None else [sku.pk for sku in sku_list]
+    scope = _Scope(sku_ids=sku_ids, store=store)
+    rows = _article_rows(horizon, scope, window_days, sql)
+    peaks = _peaks_on_order(horizon, scope, window_days, sql)
+    latest_prices = _latest_purchase_prices(horizon, sku_ids, sql)
+    by_sku: dict[int, list[_ArticleRow]] = defaultdict(list)
+    for row in rows:
+        by_sku[row.sku_id].append(row)
+    reports = []
+    for sku in sku_list:
+        parameters = SkuParameters.of(
+            sku, window_days=window_days, latest_price=latest_prices.get(sku.pk)
+        )
+        sku_rows = by_sku.get(sku.pk, [])
+        figures = _sku_figure(sku, sku_rows, parameters, peaks.get(sku.pk, 0))
+        reports.append(_SkuReport(sku, parameters, sku_rows, figures))
+    return horizon, reports
+
+
+def sku_figures(
+    *,
+    as_of: dt.date | None = None,
+    window_days: int | None = None,
+    skus: QuerySet[SKU] | None = None,
+    store: Store | None = None,
+) -> list[dict[str, Any]]:
+    """SPEC.md's per-SKU figures (with the sell-off figures per SKU), sorted by code.
+
+    ``skus`` limits the SKUs (every SKU is listed, also one without articles);
+    ``store`` limits the articles to those now in that store. Five queries.
+    """
+    _, reports = _sku_reports(as_of=as_of, window_days=window_days, skus=skus, store=store)
+    return [report.figures for report in reports]
+
+
+def selloff_candidates(
+    *,
+    as_of: dt.date | None = None,
+    window_days: int | None = None,
+    skus: QuerySet[SKU] | None = None,
+    store: Store | None = None,
+) -> list[dict[str, Any]]:
+    """The articles worth selling or renewing (SPEC.md "Sell-off candidates").
+
+    Sorted by keep_margin, lowest first, then by number. ``reasons`` lists the reason
+    codes in SPEC.md's order.
+    """
+    horizon, reports = _sku_reports(as_of=as_of, window_days=window_days, skus=skus, store=store)
+    depreciation = _Depreciation()
+    candidates = []
+    for report in reports:
+        parameters, figures = report.parameters, report.figures
+        window = parameters.window_days * SECONDS_PER_DAY
+        considered = []
+        for row in report.rows:
+            if (
+                row.status not in (Status.ACTIVE, Status.OUT_OF_USE)
+                or row.allocation != Allocation.RENTAL
+                or row.owned_seconds < window
+            ):
+                continue
+            age = Decimal(horizon.epoch) - row.start
+            value_now = depreciation.value(row.price, row.condition, parameters.rate, age)
+            value_later = depreciation.value(
+                row.price, row.condition, parameters.rate, age + window
+            )
+            value_loss = value_now - value_later
+            keep_margin = row.trailing_net - value_loss
+            challenger = figures["challenger_margin"]
+            considered.append(
+                {
+                    "row": row,
+                    "keep_margin": keep_margin,
+                    "trailing_net": row.trailing_net,
+                    "value_loss": value_loss,
+                    "renewal_gain": None if challenger is None else challenger - keep_margin,
+                    "estimated_value": ZERO.quantize(CENT)
+                    if row.disposed is not None
+                    else value_now,
+                    "age": age,
+                }
+            )
+        surplus = figures["surplus"]
+        weakest = {
+            id(item["row"])
+            for item in sorted(considered, key=lambda i: (i["keep_margin"], i["row"].number))[
+                :surplus
+            ]
+        }
+        hurdle = parameters.renewal_hurdle
+        for item in considered:
+            row = item["row"]
+            reasons = []
+            if item["keep_margin"] < 0:
+                reasons.append("earns_less_than_value_loss")
+            if surplus > 0 and id(row) in weakest:
+                reasons.append("surplus_sku")
+            if (
+                surplus == 0
+                and item["renewal_gain"] is not None
+                and hurdle is not None
+                and item["renewal_gain"] > hurdle
+            ):
+                reasons.append("new_one_earns_more")
+            if not reasons:
+                continue
+            if not row.busy_in_window:
+                reasons.append("idle")
+            if row.condition == Condition.POOR:
+                reasons.append("poor_condition")
+            if (
+                parameters.expected_lifetime_days is not None
+                and item["age"] >= parameters.expected_lifetime_days * SECONDS_PER_DAY
+            ):
+                reasons.append("past_expected_lifetime")
+            if row.price and (row.revenue - row.expenses) >= row.price:
+                reasons.append("paid_back")
+            candidates.append(
+                {
+                    "number": row.number,
+                    "sku_code": report.sku.code,
+                    "keep_margin": item["keep_margin"],
+                    "trailing_net": item["trailing_net"],
+                    "value_loss": item["value_loss"],
+                    "renewal_gain": item["renewal_gain"],
+                    "reasons": reasons,
+                    "estimated_value": item["estimated_value"],
+                }
+            )
+    candidates.sort(key=lambda candidate: (candidate["keep_margin"], candidate["number"]))
+    return candidates
+
+
+# --- the fleet by month ------------------------------------------------------------------
+
+
+def _month_starts(day: dt.date, months: int) -> list[dt.date]:
+    first = day.replace(day=1)
+    starts = [first]
+    for _ in range(months - 1):
+        previous = starts[-1] - dt.timedelta(days=1)
+        starts.append(previous.replace(day=1))
+    return list(reversed(starts))
+
+
+def fleet_monthly_totals(*, as_of: dt.date | None = None, months: int = 24) -> list[dict]:
+    """Revenue (sales excluded), expenses, net and usage days of the whole fleet per
+    calendar month in the installation's time zone, the last month ending at T.
+
+    Two queries: the months are a small inline table joined to the events.
+    """
+    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
+        raise ValueError(f"The number of months must be at least 1: {months!r}.")
+    horizon = Horizon.of(as_of)
+    sql = _Dialect()
+    zone = timezone.get_default_timezone()
+    starts = _month_starts(horizon.day, months)
+    bounds = []
+    for index, first in enumerate(starts):
+        begin = timezone.make_aware(dt.datetime.combine(first, dt.time.min), zone)
+        if index + 1 < len(starts):
+            end = timezone.make_aware(dt.datetime.combine(starts[index + 1], dt.time.min), zone)
+        else:
+            end = horizon.end
+        bounds.append((begin.astimezone(dt.UTC), end.astimezone(dt.UTC)))
+    params: dict[str, Any] = {"t": sql.timestamp(horizon.end), "t_epoch": horizon.epoch}
+    selects = []
+    for index, (begin, end) in enumerate(bounds):
+        params[f"b{index}"] = sql.timestamp(begin)
+        params[f"e{index}"] = sql.timestamp(end)
+        cast = "CAST(%({})s AS timestamptz)" if sql.pg else "%({})s"
+        selects.append(
+            f"SELECT {index} AS idx, {int(begin.timestamp())} AS bs, {int(end.timestamp())} AS es,"
+            f" {cast.format(f'b{index}')} AS bt, {cast.format(f'e{index}')} AS et"
+        )
+    months_sql = " UNION ALL ".join(selects)
+    revenue, cost = sql.cents("e.revenue"), sql.cents("e.cost")
+    money_query = f"""
+        WITH m AS ({months_sql})
+        SELECT m.idx, SUM(CASE WHEN e.kind <> 'sale' THEN {revenue} ELSE 0 END), SUM({cost})
+        FROM {EVENT_TABLE} e JOIN m ON e.occurred_at >= m.bt AND e.occurred_at < m.et
+        GROUP BY m.idx
+    """
+    occurred, ended = sql.epoch("e.occurred_at"), sql.epoch("e.ended_at")
+    overlap = sql.greatest(
+        "0",
+        sql.least(f"COALESCE({ended}, %(t_epoch)s)", "m.es")
+        + " - "
+        + sql.greatest(occurred, "m.bs"),
+    )
+    usage_query = f"""
+        WITH m AS ({months_sql})
+        SELECT m.idx, SUM({overlap})
+        FROM {EVENT_TABLE} e JOIN m ON e.occurred_at < m.et
+                                   AND (e.ended_at IS NULL OR e.ended_at > m.bt)
+        WHERE e.kind IN ({USAGE_SQL}) AND e.occurred_at < %(t)s
+        GROUP BY m.idx
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(money_query, params)
+        money = {idx: (_cents(rev), _cents(exp)) for idx, rev, exp in cursor.fetchall()}
+        cursor.execute(usage_query, params)
+        usage = {idx: _seconds(seconds) for idx, seconds in cursor.fetchall()}
+    empty = (ZERO.quantize(CENT), ZERO.quantize(CENT))
+    totals = []
+    for index, first in enumerate(starts):
+        revenue_total, expenses_total = money.get(index, empty)
+        totals.append(
+            {
+                "month": first,
+                "revenue": revenue_total,
+                "expenses": expenses_total,
+                "net": revenue_total - expenses_total,
+                "usage_days": usage.get(index, ZERO) / DAY,
+            }
+        )
+    return totals
