@@ -116,6 +116,12 @@ def _save_event(event: Event) -> Event:
             event.save()
     except IntegrityError as error:
         if "event_usages_do_not_overlap" in str(error):
+            # A usage committed since our check (PostgreSQL waited for it): name it,
+            # with the same message the check itself would have given.
+            try:
+                _refuse_overlap(event.article, event.occurred_at, event.ended_at)
+            except ValidationError as refusal:
+                raise refusal from error
             raise ValidationError(
                 f"{event.article.number} already has a usage at that time; usages of one "
                 "article cannot overlap."
