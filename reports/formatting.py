@@ -1,0 +1,221 @@
+"""How report columns are written: the kinds of SPEC.md's columns and the CSV, JSON and
+terminal-table renderings shared by ``manage.py report`` and the web downloads.
+
+Money has exactly 2 decimals, other fractions exactly 4 (ROUND_HALF_UP), counts are
+integers, dates ``YYYY-MM-DD``; an empty figure is an empty cell (``null`` in JSON).
+"""
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from .selectors import ARTICLE_FIGURES, SELLOFF_FIGURES, SKU_FIGURES
+
+MONEY = "money"
+FRACTION = "fraction"
+INTEGER = "integer"
+DATE = "date"
+TEXT = "text"
+REASONS = "reasons"
+
+MONEY_COLUMNS = frozenset(
+    {
+        "revenue",
+        "expenses",
+        "net",
+        "sale_proceeds",
+        "lifetime_profit",
+        "estimated_value",
+        "purchase_total",
+        "revenue_per_article",
+        "trailing_net",
+        "value_loss",
+        "keep_margin",
+        "renewal_gain",
+        "replacement_price",
+        "challenger_margin",
+        "renewal_hurdle",
+    }
+)
+FRACTION_COLUMNS = frozenset(
+    {
+        "usage_days",
+        "owned_days",
+        "utilization",
+        "payback_ratio",
+        "dollar_utilization",
+        "mean_utilization",
+        "median_lifetime_days",
+        "median_uses_at_disposal",
+        "km_median_lifetime_days",
+    }
+)
+INTEGER_COLUMNS = frozenset(
+    {
+        "usage_count",
+        "articles",
+        "active",
+        "out_of_use",
+        "on_order",
+        "lost",
+        "sold",
+        "retired",
+        "disposed",
+        "peak_on_order",
+        "surplus",
+    }
+)
+DATE_COLUMNS = frozenset({"paid_back_on", "month"})
+
+# The columns of each report, in order (REPORT_CONTRACT.md).
+REPORT_COLUMNS: dict[str, Sequence[str]] = {
+    "articles": ARTICLE_FIGURES,
+    "skus": SKU_FIGURES,
+    "selloff": SELLOFF_FIGURES,
+}
+KEY_COLUMNS = {"articles": "number", "skus": "sku_code", "selloff": "number"}
+
+PLACES = {MONEY: Decimal("0.01"), FRACTION: Decimal("0.0001")}
+TABLE_WIDTH = 80
+GAP = "  "
+
+
+def column_kind(column: str) -> str:
+    if column in MONEY_COLUMNS:
+        return MONEY
+    if column in FRACTION_COLUMNS:
+        return FRACTION
+    if column in INTEGER_COLUMNS:
+        return INTEGER
+    if column in DATE_COLUMNS:
+        return DATE
+    if column == "reasons":
+        return REASONS
+    return TEXT
+
+
+def format_value(column: str, value: Any) -> str:
+    """A cell as text: the same in CSV, the table and (unquoted numbers) JSON."""
+    if value is None:
+        return ""
+    kind = column_kind(column)
+    if kind in PLACES:
+        return str(Decimal(value).quantize(PLACES[kind], rounding=ROUND_HALF_UP))
+    if kind == INTEGER:
+        return str(int(value))
+    if kind == DATE:
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    if kind == REASONS:
+        return ";".join(value) if not isinstance(value, str) else value
+    return str(value)
+
+
+def _json_value(column: str, value: Any) -> str:
+    if value is None:
+        return "null"
+    if column_kind(column) in (MONEY, FRACTION, INTEGER):
+        return format_value(column, value)
+    return json.dumps(format_value(column, value), ensure_ascii=False)
+
+
+def render_csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
+    """A header row and one line per row, comma separated."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([format_value(column, row[column]) for column in columns])
+    return buffer.getvalue()
+
+
+def render_json(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
+    """A JSON array of objects; money and fractions as numbers with exactly 2 / 4 decimals."""
+    objects = [
+        "{"
+        + ", ".join(
+            f"{json.dumps(column)}: {_json_value(column, row[column])}" for column in columns
+        )
+        + "}"
+        for row in rows
+    ]
+    if not objects:
+        return "[]\n"
+    return "[\n  " + ",\n  ".join(objects) + "\n]\n"
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Split a long ``;``-joined cell into lines of at most ``width`` where it can."""
+    if len(text) <= width or ";" not in text:
+        return [text]
+    lines, current = [], ""
+    for part in text.split(";"):
+        candidate = f"{current};{part}" if current else part
+        if current and len(candidate) > width:
+            lines.append(current + ";")
+            current = part
+        else:
+            current = candidate
+    lines.append(current)
+    return lines
+
+
+def render_table(
+    columns: Sequence[str], rows: Iterable[dict[str, Any]], *, width: int = TABLE_WIDTH
+) -> str:
+    """Aligned columns that fit ``width`` characters.
+
+    A report with more columns than fit is printed as several blocks, each repeating
+    the first (key) column; numbers align right, text left; a long list of reasons
+    wraps at its semicolons.
+    """
+    rows = list(rows)
+    cells = {column: [format_value(column, row[column]) for row in rows] for column in columns}
+    key, others = columns[0], list(columns[1:])
+    key_width = max([len(key), *(len(cell) for cell in cells[key])])
+    room = max(width - key_width - len(GAP), 10)
+    widths = {}
+    for column in others:
+        natural = max([len(column), *(len(cell) for cell in cells[column])])
+        widths[column] = min(natural, max(room, len(column)))
+    blocks: list[list[str]] = []
+    used = key_width
+    for column in others:
+        if not blocks or used + len(GAP) + widths[column] > width:
+            blocks.append([])
+            used = key_width
+        blocks[-1].append(column)
+        used += len(GAP) + widths[column]
+
+    def align(column: str, text: str, size: int) -> str:
+        if column_kind(column) in (MONEY, FRACTION, INTEGER):
+            return text.rjust(size)
+        return text.ljust(size)
+
+    out: list[str] = []
+    for block in blocks or [[]]:
+        if out:
+            out.append("")
+        header = [key.ljust(key_width)] + [align(c, c, widths[c]) for c in block]
+        out.append(GAP.join(header).rstrip())
+        out.append(GAP.join("-" * size for size in [key_width, *(widths[c] for c in block)]))
+        for index in range(len(rows)):
+            wrapped = {c: _wrap(cells[c][index], widths[c]) for c in block}
+            height = max([1, *(len(lines) for lines in wrapped.values())])
+            for line in range(height):
+                parts = [(cells[key][index] if line == 0 else "").ljust(key_width)]
+                for c in block:
+                    lines = wrapped[c]
+                    parts.append(align(c, lines[line] if line < len(lines) else "", widths[c]))
+                out.append(GAP.join(parts).rstrip())
+    if not rows:
+        out.append("(no rows)")
+    return "\n".join(out) + "\n"
+
+
+def render(report_format: str, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
+    renderers = {"csv": render_csv, "json": render_json, "table": render_table}
+    return renderers[report_format](columns, rows)

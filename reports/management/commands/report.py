@@ -1,0 +1,94 @@
+"""``manage.py report articles|skus|selloff``: SPEC.md's figures as a table, CSV or JSON."""
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.models import Article, Store
+from reports.formatting import REPORT_COLUMNS, render
+from reports.selectors import article_figures, selloff_candidates, sku_figures
+from skus.models import SKU
+
+FORMATS = ("table", "csv", "json")
+
+
+def _as_of(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.datetime.strptime(value.strip(), "%Y-%m-%d").date()
+    except ValueError:
+        raise CommandError(f"--as-of: {value!r} is not a date; write it as YYYY-MM-DD.") from None
+
+
+def _window(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        days = int(value.strip())
+    except ValueError:
+        days = 0
+    if days < 1:
+        raise CommandError(
+            f"--window: {value!r} is not a number of days; give a whole number of at least 1."
+        )
+    return days
+
+
+class Command(BaseCommand):
+    help = (
+        "Print the figures of SPEC.md: per article (articles), per SKU (skus) or the "
+        "sell-off candidates (selloff)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("report", help="articles, skus or selloff")
+        parser.add_argument("--as-of", help="the as-of date, YYYY-MM-DD (default: today)")
+        parser.add_argument(
+            "--window",
+            help="the sell-off window in days (default: each SKU's own, else the setting)",
+        )
+        parser.add_argument("--sku", help="only this SKU (its code)")
+        parser.add_argument("--store", help="only articles now in this store (its name)")
+        parser.add_argument("--format", default="table", help="table (default), csv or json")
+
+    def handle(self, *args, **options):
+        report = options["report"].strip().lower()
+        if report not in REPORT_COLUMNS:
+            raise CommandError(
+                f"Unknown report {options['report']!r}; choose articles, skus or selloff."
+            )
+        report_format = (options["format"] or "").strip().lower()
+        if report_format not in FORMATS:
+            raise CommandError(
+                f"--format: {options['format']!r} is not a format; choose table, csv or json."
+            )
+        as_of = _as_of(options["as_of"])
+        window = _window(options["window"])
+        sku = None
+        if options["sku"] is not None:
+            try:
+                sku = SKU.objects.get_by_code(options["sku"])
+            except SKU.DoesNotExist:
+                raise CommandError(f"--sku: there is no SKU {options['sku']!r}.") from None
+        store = None
+        if options["store"] is not None:
+            store = Store.objects.filter(name__iexact=options["store"].strip()).first()
+            if store is None:
+                raise CommandError(f"--store: there is no store {options['store']!r}.")
+
+        skus = SKU.objects.filter(pk=sku.pk) if sku else None
+        if report == "articles":
+            articles = None
+            if sku or store:
+                articles = Article.objects.all()
+                if sku:
+                    articles = articles.filter(sku=sku)
+                if store:
+                    articles = articles.filter(store=store)
+            rows = article_figures(as_of=as_of, window_days=window, articles=articles)
+        elif report == "skus":
+            rows = sku_figures(as_of=as_of, window_days=window, skus=skus, store=store)
+        else:
+            rows = selloff_candidates(as_of=as_of, window_days=window, skus=skus, store=store)
+        self.stdout.write(render(report_format, REPORT_COLUMNS[report], rows), ending="")
