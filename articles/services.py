@@ -64,8 +64,12 @@ format_moment = rules.format_moment
 
 
 def start_of_day(day: dt.date) -> dt.datetime:
-    """The instant at which ``day`` begins in the installation's time zone."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    """The instant at which ``day`` begins in the installation's time zone, in UTC.
+
+    In UTC so that arithmetic on it counts real time: Python subtracts two moments
+    of the same zone by their wall clocks, which makes a day of a clock change 24 hours.
+    """
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min)).astimezone(dt.UTC)
 
 
 def _lock(article: Article) -> Article:
