@@ -28,7 +28,11 @@ Decisions where SPEC.md leaves room (also in the report of issue 3):
   or retired) is not followed, before T, by a status change back to active or out of use
   (a lost article found). Its E is then the moment of that last disposal. An article
   lost before T and found after T is therefore disposed as of T.
-- ``on_order`` counts the articles not disposed at T that have a usage open at T.
+- ``on_order`` counts the articles active at T with a usage open at T, both read from
+  the ledger: not disposed at T, and not out of use at T. An article is out of use at
+  T when its last manual status change before T made it out of use, or when a
+  downtime that took it out of use is open at T and no manual change to active came
+  after that downtime began.
 - ``dollar_utilization`` counts the same revenue as ``revenue``: sale events excluded.
 - ``trailing_net`` and the first-window net of ``challenger_margin`` leave out sale
   events entirely (their revenue and their cost).
@@ -61,6 +65,7 @@ from django.utils.dateparse import parse_datetime
 from articles.models import (
     DISPOSAL_KINDS,
     DISPOSED_STATUSES,
+    SERVICE_KINDS,
     USAGE_KINDS,
     Allocation,
     Article,
@@ -370,6 +375,7 @@ def _quoted_list(values: Iterable[str]) -> str:
 
 
 USAGE_SQL = _quoted_list(USAGE_KINDS)
+SERVICE_SQL = _quoted_list(SERVICE_KINDS)
 DISPOSAL_KINDS_SQL = _quoted_list(DISPOSAL_KINDS)
 DISPOSED_STATUSES_SQL = _quoted_list(DISPOSED_STATUSES)
 BACK_STATUSES_SQL = _quoted_list({Status.ACTIVE, Status.OUT_OF_USE})
@@ -487,6 +493,12 @@ class _ArticleRow:
     first_window_net: Decimal
     open_at_end: bool
     busy_in_window: bool
+    out_of_use_at_end: bool
+
+    @property
+    def is_on_order_and_active_at_end(self) -> bool:
+        """A usage open at T, and active at T: neither disposed nor out of use."""
+        return self.open_at_end and self.disposed is None and not self.out_of_use_at_end
 
     @property
     def owned_seconds(self) -> Decimal:
@@ -512,9 +524,16 @@ def _article_rows(
                             OR (e.kind = 'status_change' AND e.status IN ({DISPOSED_STATUSES_SQL}))
                        THEN e.occurred_at END) AS last_out,
                    MAX(CASE WHEN e.kind = 'status_change' AND e.status IN ({BACK_STATUSES_SQL})
-                       THEN e.occurred_at END) AS last_back
+                       THEN e.occurred_at END) AS last_back,
+                   MAX(CASE WHEN e.kind = 'status_change' AND e.status = 'out_of_use'
+                       THEN e.occurred_at END) AS last_down,
+                   MAX(CASE WHEN e.kind = 'status_change' AND e.status = 'active'
+                       THEN e.occurred_at END) AS last_up,
+                   MAX(CASE WHEN e.kind IN ({SERVICE_SQL}) AND e.status = 'out_of_use'
+                             AND (e.ended_at IS NULL OR e.ended_at > %(t)s)
+                       THEN e.occurred_at END) AS open_downtime
             FROM {EVENT_TABLE} e
-            WHERE e.kind IN ({DISPOSAL_KINDS_SQL}, 'status_change')
+            WHERE e.kind IN ({DISPOSAL_KINDS_SQL}, {SERVICE_SQL}, 'status_change')
               AND e.occurred_at < %(t)s
               AND e.article_id IN (SELECT id FROM a)
             GROUP BY e.article_id
@@ -523,7 +542,12 @@ def _article_rows(
             SELECT a.*,
                    CASE WHEN d.last_out IS NOT NULL
                              AND (d.last_back IS NULL OR d.last_out > d.last_back)
-                        THEN {sql.epoch("d.last_out")} END AS disposed
+                        THEN {sql.epoch("d.last_out")} END AS disposed,
+                   CASE WHEN (d.last_down IS NOT NULL
+                              AND (d.last_up IS NULL OR d.last_down > d.last_up))
+                             OR (d.open_downtime IS NOT NULL
+                                 AND (d.last_up IS NULL OR d.open_downtime > d.last_up))
+                        THEN 1 ELSE 0 END AS down_at_end
             FROM a LEFT JOIN d ON d.article_id = a.id
         ),
         y AS (SELECT x.*, COALESCE(x.disposed, %(t_epoch)s) AS e_end FROM x),
@@ -562,7 +586,7 @@ def _article_rows(
         SELECT y.id, y.number, y.sku_id, y.allocation, y.status, y.condition, y.price, y.p,
                y.disposed, y.e_end, y.w, g.usage_count, g.usage_seconds, g.revenue,
                g.expenses, g.sale_proceeds, g.revenue_year, g.trailing_net,
-               g.first_window_net, g.open_at_end, g.busy_in_window
+               g.first_window_net, g.open_at_end, g.busy_in_window, y.down_at_end
         FROM y LEFT JOIN g ON g.article_id = y.id
     """
     with connection.cursor() as cursor:
@@ -591,6 +615,7 @@ def _article_rows(
             first_window_net=_cents(row[18]),
             open_at_end=bool(row[19]),
             busy_in_window=bool(row[20]),
+            out_of_use_at_end=bool(row[21]),
         )
         for row in rows
     ]
@@ -822,7 +847,7 @@ def _sku_figure(
         "articles": len(rows),
         "active": statuses[Status.ACTIVE],
         "out_of_use": statuses[Status.OUT_OF_USE],
-        "on_order": sum(1 for row in rows if row.open_at_end and row.disposed is None),
+        "on_order": sum(1 for row in rows if row.is_on_order_and_active_at_end),
         "lost": statuses[Status.LOST],
         "sold": statuses[Status.SOLD],
         "retired": statuses[Status.RETIRED],
