@@ -51,11 +51,14 @@ def by_key(rows: list[dict[str, Any]], key: str = "number") -> dict[str, dict[st
     return {row[key]: row for row in rows}
 
 
-def moment(day: dt.date | str, hour: int = 0, minute: int = 0, second: int = 0) -> dt.datetime:
+def moment(
+    day: dt.date | str, hour: int = 0, minute: int = 0, second: int = 0, microsecond: int = 0
+) -> dt.datetime:
     """An instant on ``day`` (a date or ``"YYYY-MM-DD"``) in the installation's time zone."""
     if isinstance(day, str):
         day = dt.date.fromisoformat(day)
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute, second)))
+    clock = dt.time(hour, minute, second, microsecond)
+    return timezone.make_aware(dt.datetime.combine(day, clock))
 
 
 def sku(code: str, **fields: Any) -> SKU:

@@ -417,3 +417,27 @@ def test_surplus_larger_than_the_considered_articles_marks_them_all():
             "estimated_value": "800.00",
         }
     ]
+
+
+def test_trailing_net_window_is_exact_to_the_microsecond():
+    fleet = sku("MIC", selloff_window_days=30)
+    m1 = article(fleet, "MI-1", "2024-07-01")
+    income(m1, moment("2025-05-31", 23, 59, 59, 999_999), "300")  # 1 µs before T - W: out
+    income(m1, moment("2025-06-30", 23, 59, 59, 999_999), "5")  # 1 µs before T: in
+
+    # trailing_net = 5; keep_margin = 5 - 14.5387209666 = -9.5387209666 -> -9.54
+    # surplus max(0, 1 - 0 - 1) = 0; challenger 0 - 18.1734012082 (first-window net 0)
+    # renewal_gain = -18.1734012082 + 9.5387209666 = -8.6346802416 -> -8.63
+    # no usage: idle; net 305 < 1000: not paid back
+    assert candidates() == [
+        {
+            "number": "MI-1",
+            "sku_code": "MIC",
+            "keep_margin": "-9.54",
+            "trailing_net": "5.00",
+            "value_loss": "14.54",
+            "renewal_gain": "-8.63",
+            "reasons": "earns_less_than_value_loss;idle",
+            "estimated_value": "800.00",
+        }
+    ]
