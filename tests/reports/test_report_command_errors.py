@@ -90,3 +90,20 @@ def test_command_line_error_is_one_line_without_traceback(args, tmp_path):
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["articles", "--as-of", "9999-12-31"],  # T would be 10000-01-01
+        ["skus", "--as-of", "0001-01-01"],  # T - 365 days is before year 1
+        ["selloff", "--window", "1000000000000000000000"],  # beyond a database integer
+    ],
+)
+def test_out_of_range_input_gives_a_report_or_a_one_line_refusal(args):
+    article(sku("BIKE"), "B-1", "2025-01-01")
+    try:
+        call_command("report", *args, "--format", "json", stdout=StringIO())
+    except CommandError as error:
+        assert "\n" not in str(error).strip()
+    # any other exception escapes and fails the test: it would be a traceback
