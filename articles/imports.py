@@ -21,6 +21,7 @@ commands and of the admin's upload pages.
 
 import bisect
 import datetime as dt
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -148,6 +149,21 @@ class ImportResult:
 
 class ImportFailed(FileProblem):
     """The file has errors; nothing was written."""
+
+
+def _reporting(function):
+    """Any problem with the file itself comes out as ``ImportFailed`` too."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except ImportFailed:
+            raise
+        except FileProblem as problem:
+            raise ImportFailed(problem.errors) from None
+
+    return wrapper
 
 
 # --- parsing cells ------------------------------------------------------------------
@@ -307,6 +323,7 @@ class _ArticleRow:
     specifications: dict[str, str]
 
 
+@_reporting
 def articles_import(
     *,
     path: Path | str,
@@ -751,6 +768,7 @@ class _Closing:
     notes: str = ""
 
 
+@_reporting
 def events_import(
     *,
     path: Path | str,
@@ -1281,6 +1299,9 @@ class _Simulation:
     def _write(self, articles: dict[str, _ArticleState]) -> None:
         touched = [state for state in self.states.values() if state.changed]
         now = timezone.now()
+        # Ends first: a new usage may start after a usage that was open until now,
+        # and the database's exclusion constraint checks each statement.
+        self._write_closings()
         total = sum(len(state.pending) for state in touched)
         bar = self.progress(total=total, desc="Writing events", unit="rows", unit_scale=True)
         batch: list[Event] = []
@@ -1314,7 +1335,6 @@ class _Simulation:
             Event.objects.bulk_create(batch)
             bar.update(len(batch))
         bar.close()
-        self._write_closings()
         changed_articles = []
         for state in touched:
             article = state.article
