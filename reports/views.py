@@ -1,0 +1,169 @@
+"""Report pages: the figures of SPEC.md for staff, each table also as a CSV download."""
+
+import datetime as dt
+
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from articles.models import Article, Status
+
+from .filters import ArticleFigureFilter
+from .formatting import render_csv
+from .forms import AsOfForm, ReportParametersForm, ScopedReportParametersForm
+from .selectors import (
+    ARTICLE_FIGURES,
+    SELLOFF_FIGURES,
+    SKU_FIGURES,
+    article_figures,
+    fleet_monthly_totals,
+    selloff_candidates,
+    sku_figures,
+)
+from .tables import figures_table
+
+ARTICLES_PER_PAGE = 50
+
+
+def csv_download(filename: str, columns, rows) -> HttpResponse:
+    response = HttpResponse(render_csv(columns, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class ReportView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """A report page: parameters from the query string, a table, a CSV download.
+
+    Subclasses name their ``columns`` and compute their ``rows(parameters)``.
+    """
+
+    permission_required = "articles.view_article"
+    form_class = ReportParametersForm
+    columns: tuple[str, ...] = ()
+    report_name = ""
+
+    def get_form(self):
+        return self.form_class(self.request.GET or None)
+
+    def parameters(self, form) -> dict:
+        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        return {
+            "as_of": data.get("as_of") or timezone.localdate(),
+            "window_days": data.get("window"),
+            **{key: data[key] for key in ("sku", "store") if data.get(key)},
+        }
+
+    def get(self, request, *args, **kwargs):
+        form = self.get_form()
+        parameters = self.parameters(form)
+        rows = self.rows(parameters) if not form.is_bound or form.is_valid() else []
+        if request.GET.get("download") == "csv" and (not form.is_bound or form.is_valid()):
+            as_of = parameters["as_of"].isoformat()
+            return csv_download(f"{self.report_name}-{as_of}.csv", self.columns, rows)
+        table = figures_table(self.columns, rows, request=request)
+        table.paginate(page=request.GET.get("page", 1), per_page=ARTICLES_PER_PAGE)
+        return self.render_to_response(
+            self.get_context_data(form=form, table=table, rows=rows, **parameters)
+        )
+
+
+class SkuReportView(ReportView):
+    template_name = "reports/skus.html"
+    columns = SKU_FIGURES
+    report_name = "skus"
+    form_class = ScopedReportParametersForm
+
+    def rows(self, parameters):
+        sku = parameters.get("sku")
+        return sku_figures(
+            as_of=parameters["as_of"],
+            window_days=parameters["window_days"],
+            skus=type(sku).objects.filter(pk=sku.pk) if sku else None,
+            store=parameters.get("store"),
+        )
+
+
+class SelloffReportView(ReportView):
+    template_name = "reports/selloff.html"
+    columns = SELLOFF_FIGURES
+    report_name = "selloff"
+    form_class = ScopedReportParametersForm
+
+    def rows(self, parameters):
+        sku = parameters.get("sku")
+        return selloff_candidates(
+            as_of=parameters["as_of"],
+            window_days=parameters["window_days"],
+            skus=type(sku).objects.filter(pk=sku.pk) if sku else None,
+            store=parameters.get("store"),
+        )
+
+
+class ArticleReportView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """Article figures, one page of articles at a time: the filter picks and orders the
+    articles, and the figures are computed for the 50 on the page only."""
+
+    permission_required = "articles.view_article"
+    template_name = "reports/articles.html"
+
+    def get(self, request, *args, **kwargs):
+        form = AsOfForm(request.GET or None)
+        as_of = form.cleaned_data["as_of"] if form.is_valid() else timezone.localdate()
+        filterset = ArticleFigureFilter(
+            request.GET or None, queryset=Article.objects.order_by("number")
+        )
+        valid = not filterset.is_bound or filterset.is_valid()
+        articles = filterset.qs if valid else Article.objects.none()
+        if request.GET.get("download") == "csv":
+            rows = article_figures(as_of=as_of, articles=articles)
+            return csv_download(f"articles-{as_of.isoformat()}.csv", ARTICLE_FIGURES, rows)
+        page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+        numbers = [article.number for article in page.object_list]
+        figures = {}
+        if numbers:
+            on_page = Article.objects.filter(pk__in=[article.pk for article in page.object_list])
+            figures = {row["number"]: row for row in article_figures(as_of=as_of, articles=on_page)}
+        table = figures_table(ARTICLE_FIGURES, [figures[n] for n in numbers], orderable=False)
+        return self.render_to_response(
+            self.get_context_data(
+                filter=filterset, form=form, table=table, page_obj=page, as_of=as_of
+            )
+        )
+
+
+class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """The fleet at a glance: counts now and money and use per month, as a chart."""
+
+    permission_required = "articles.view_article"
+    template_name = "reports/dashboard.html"
+    months = 24
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        counts = Article.objects.aggregate(
+            articles=Count("pk"),
+            active=Count("pk", filter=Q(status=Status.ACTIVE)),
+            out_of_use=Count("pk", filter=Q(status=Status.OUT_OF_USE)),
+        )
+        monthly = fleet_monthly_totals(as_of=today, months=self.months)
+        last_year = [row for row in monthly if row["month"] > today - dt.timedelta(days=365)]
+        chart = {
+            "labels": [row["month"].strftime("%b %Y") for row in monthly],
+            "revenue": [float(row["revenue"]) for row in monthly],
+            "expenses": [float(row["expenses"]) for row in monthly],
+            "net": [float(row["net"]) for row in monthly],
+            "usage_days": [float(row["usage_days"]) for row in monthly],
+        }
+        return super().get_context_data(
+            **kwargs,
+            counts=counts,
+            on_order=Article.objects.on_order().count(),
+            revenue_12_months=sum((row["revenue"] for row in last_year), 0),
+            net_12_months=sum((row["net"] for row in last_year), 0),
+            monthly=monthly,
+            chart=chart,
+            as_of=today,
+        )

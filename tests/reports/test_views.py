@@ -1,0 +1,133 @@
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import services
+from tests.factories import SKUFactory, StoreFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["reports:dashboard", "reports:articles", "reports:skus", "reports:selloff"]
+
+
+@pytest.fixture
+def viewer(db):
+    user = UserFactory(is_staff=False)
+    user.user_permissions.add(Permission.objects.get(codename="view_article"))
+    return user
+
+
+@pytest.fixture
+def fleet(db):
+    """25 city bikes over two stores, bought two years ago at 400.00; each rented
+    once for 3 days at 30.00 this year, and every fifth one sold at 150.00."""
+    today = timezone.localdate()
+    stores = [StoreFactory(name="Innsbruck"), StoreFactory(name="Seefeld")]
+    sku = SKUFactory(code="CITY")
+    rental_start = timezone.make_aware(dt.datetime.combine(today, dt.time(9))) - dt.timedelta(
+        days=40
+    )
+    for n in range(25):
+        article = services.article_create(
+            sku=sku,
+            store=stores[n % 2],
+            purchased_on=today - dt.timedelta(days=730),
+            purchase_price="400.00",
+        )
+        services.usage_start(
+            article=article,
+            started_at=rental_start,
+            ended_at=rental_start + dt.timedelta(days=3),
+            revenue="30.00",
+        )
+        if n % 5 == 0:
+            services.article_sell(
+                article=article, price="150.00", occurred_at=rental_start + dt.timedelta(days=10)
+            )
+    return sku
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_report_pages_require_login(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_report_pages_require_the_view_article_permission(client, name):
+    client.force_login(UserFactory(is_staff=False))
+    assert client.get(reverse(name)).status_code == 403
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_report_pages_render_with_a_bounded_number_of_queries(
+    client, viewer, fleet, name, django_assert_max_num_queries
+):
+    client.force_login(viewer)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse(name))
+    assert response.status_code == 200
+
+
+def test_article_page_shows_the_figures_of_the_page(client, viewer, fleet):
+    client.force_login(viewer)
+    response = client.get(reverse("reports:articles"), {"store": "", "number": "CITY-0002"})
+    html = response.content.decode()
+    # CITY-0002: one 3-day rental at 30.00, price 400.00, not sold.
+    assert "CITY-0002" in html
+    assert "3.0000" in html  # usage_days
+    assert "30.00" in html  # revenue
+    assert "CITY-0003" not in html
+
+
+def test_sku_csv_download_has_the_spec_columns_and_values(client, viewer, fleet):
+    client.force_login(viewer)
+    response = client.get(reverse("reports:skus"), {"download": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    header, row = response.content.decode().splitlines()[:2]
+    assert header.startswith("sku_code,articles,active,out_of_use,on_order,lost,sold,retired,")
+    values = dict(zip(header.split(","), row.split(","), strict=True))
+    # 25 articles, 5 sold; revenue 25 × 30.00 (sales excluded).
+    assert values["articles"] == "25"
+    assert values["sold"] == "5"
+    assert values["revenue"] == "750.00"
+    assert values["purchase_total"] == "10000.00"
+
+
+def test_articles_csv_download_lists_every_filtered_article(client, viewer, fleet):
+    client.force_login(viewer)
+    response = client.get(reverse("reports:articles"), {"download": "csv", "status": "sold"})
+    lines = response.content.decode().splitlines()
+    assert lines[0].split(",")[:3] == ["number", "sku_code", "usage_count"]
+    assert [line.split(",")[0] for line in lines[1:]] == [
+        "CITY-0001",
+        "CITY-0006",
+        "CITY-0011",
+        "CITY-0016",
+        "CITY-0021",
+    ]
+
+
+def test_bad_report_parameters_show_a_message_not_an_error(client, viewer, fleet):
+    client.force_login(viewer)
+    response = client.get(reverse("reports:skus"), {"as_of": "2025-02-30", "window": "0"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Enter a valid date." in html
+    assert "Ensure this value is greater than or equal to 1." in html
+
+
+def test_dashboard_embeds_the_monthly_chart_data(client, viewer, fleet):
+    client.force_login(viewer)
+    response = client.get(reverse("reports:dashboard"))
+    data = json.loads(response.context["chart"] and json.dumps(response.context["chart"]))
+    assert len(data["labels"]) == 24
+    assert sum(Decimal(str(v)) for v in data["revenue"]) == Decimal("750")
+    assert 'id="monthly-data"' in response.content.decode()
+    assert "chart.umd.min.js" in response.content.decode()
