@@ -65,18 +65,21 @@ def test_usage_that_began_before_the_purchase_day_counts_from_p():
     # usage_start accepts a start before purchased_on (it checks status, allocation and
     # overlaps only), so the ledger holds what the product would record.
     item = article(sku("ART"), "A2", "2025-06-10", price="500.00")
+    rental(item, moment("2025-06-01"), moment("2025-06-03"), revenue="15")  # wholly before P
     rental(item, moment("2025-06-08"), moment("2025-06-12"), revenue="40")
 
     row = figures("A2")
-    assert row["usage_count"] == 1
-    # [06-08, 06-12) ∩ [P = 06-10, E = 07-01) = [06-10, 06-12) = 2 days
+    # both usages began before T
+    assert row["usage_count"] == 2
+    # [06-01, 06-03) ∩ [P = 06-10, E = 07-01) is empty: 0 days (not -7);
+    # [06-08, 06-12) ∩ [06-10, 07-01) = [06-10, 06-12) = 2 days
     assert row["usage_days"] == "2.0000"
     # 06-10 -> 07-01 = 21 days
     assert row["owned_days"] == "21.0000"
     # 2 / 21 = 0.095238... -> 0.0952
     assert row["utilization"] == "0.0952"
-    # money is not clipped to P: the rental started before T
-    assert row["revenue"] == "40.00"
+    # money is not clipped to P: both rentals started before T; 15 + 40
+    assert row["revenue"] == "55.00"
 
 
 def test_usage_continuing_after_disposal_counts_only_until_disposal():
@@ -468,3 +471,33 @@ def test_fractions_are_rounded_half_up():
 
     # 1 day of 32 (05-30 -> 07-01 = 2 + 30): 1 / 32 = 0.03125 exactly -> 0.0313
     assert figures("H1")["utilization"] == "0.0313"
+
+
+def test_article_sold_at_its_purchase_instant_has_zero_utilization():
+    item = article(sku("ART"), "P2", "2025-06-30", price="300.00")
+    services.article_sell(article=item, price="300", occurred_at=moment("2025-06-30"))
+
+    row = figures("P2")
+    # E = disposed_at = P: owned_days max(0, 0) = 0, and utilization is 0 by definition
+    assert row["owned_days"] == "0.0000"
+    assert row["utilization"] == "0.0000"
+    # 0 + 300 - 300
+    assert row["lifetime_profit"] == "0.00"
+
+
+def test_dollar_utilization_leaves_the_sale_out():
+    # SPEC calls it the rental industry's "financial utilization": rental earnings over
+    # the price. Read as the revenue figure of the last 365 days, which excludes sales.
+    item = article(sku("ART"), "A10", "2025-01-01")
+    rental(item, moment("2025-02-01"), moment("2025-02-11"), revenue="300")
+    services.article_sell(article=item, price="600", occurred_at=moment("2025-04-01"))
+
+    # 300 / 1000 (the 600 of the sale is not revenue)
+    assert figures("A10")["dollar_utilization"] == "0.3000"
+
+
+def test_sku_option_limits_the_articles_report_to_that_sku():
+    article(sku("ONE"), "ONE-1", "2025-06-01")
+    article(sku("TWO"), "TWO-1", "2025-06-01")
+
+    assert [row["number"] for row in report("articles", "--sku", "TWO")] == ["TWO-1"]

@@ -441,3 +441,40 @@ def test_trailing_net_window_is_exact_to_the_microsecond():
             "estimated_value": "800.00",
         }
     ]
+
+
+def test_sku_option_limits_the_candidates_to_that_sku():
+    for code in ["KEEP", "SELL"]:
+        article(sku(code, selloff_window_days=30), f"{code}-1", "2024-07-01")
+
+    # both earn nothing and lose 14.54 over the window; only SELL is asked for
+    assert [row["number"] for row in candidates("--sku", "SELL")] == ["SELL-1"]
+
+
+def test_renewal_gain_must_exceed_the_hurdle_not_just_reach_it():
+    # Window 365 (the default): for articles bought on 2024-07-01 the first window
+    # [P, P + 365) is the trailing window [T - 365, T), and every power is whole.
+    for code, hurdle in [("EQA", "10.00"), ("EQB", "9.99")]:
+        fleet = sku(code, renewal_hurdle=hurdle)
+        first = article(fleet, f"{code}-1", "2024-07-01")
+        rental(first, moment("2025-03-01"), moment("2025-03-10"), revenue="300")
+        second = article(fleet, f"{code}-2", "2024-07-01")
+        rental(second, moment("2025-03-05"), moment("2025-03-08"), revenue="400")
+
+    # value_loss = 800 - 640 = 160; keep_margin -1 = 300 - 160 = 140, -2 = 400 - 160 = 240
+    # peak 2 (03-05..03-08), 2 active rental: surplus max(0, 2 - 2 - 1) = 0
+    # challenger_margin = median(300, 400) - 1000 x (1 - 0.8) = 350 - 200 = 150
+    # renewal_gain -1 = 150 - 140 = 10: not > 10.00 (EQA), but > 9.99 (EQB)
+    # renewal_gain -2 = 150 - 240 = -90
+    assert candidates() == [
+        {
+            "number": "EQB-1",
+            "sku_code": "EQB",
+            "keep_margin": "140.00",
+            "trailing_net": "300.00",
+            "value_loss": "160.00",
+            "renewal_gain": "10.00",
+            "reasons": "new_one_earns_more",
+            "estimated_value": "800.00",
+        }
+    ]

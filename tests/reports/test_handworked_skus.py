@@ -292,3 +292,28 @@ def test_money_is_rounded_half_up():
 
     # 100.05 / 2 = 50.025 exactly -> 50.03 (a binary float would hold 50.02499...)
     assert figures("HALF")["revenue_per_article"] == "50.03"
+
+
+def test_disposed_is_read_from_the_ledger_at_t_for_an_article_found_later():
+    fleet = sku("FND")
+    item = article(fleet, "F-1", "2025-01-01")
+    services.article_report_lost(article=item, occurred_at=moment("2025-06-10"))
+    services.article_found(article=item, occurred_at=moment("2025-07-05"))
+
+    row = figures("FND")
+    # lost at T per the ledger (found only after T): disposed by T
+    assert row["disposed"] == 1
+    # the counts by status use the current status: active again
+    assert row["active"] == 1
+    assert row["lost"] == 0
+
+
+def test_replacement_price_is_empty_when_nothing_was_bought_by_the_as_of_date():
+    article(sku("FUT"), "FUT-1", "2025-07-05")
+
+    row = figures("FUT")
+    # purchased_on 07-05 > D: no replacement price, so no 10% hurdle either; the
+    # article owns 0 days, so none qualifies for the challenger
+    assert row["replacement_price"] is None
+    assert row["renewal_hurdle"] is None
+    assert row["challenger_margin"] is None
