@@ -317,3 +317,22 @@ def test_replacement_price_is_empty_when_nothing_was_bought_by_the_as_of_date():
     assert row["replacement_price"] is None
     assert row["renewal_hurdle"] is None
     assert row["challenger_margin"] is None
+
+
+def test_lifetimes_are_counted_in_seconds_across_a_daylight_saving_change(settings):
+    settings.TIME_ZONE = "Europe/Berlin"  # clocks go forward on 2025-03-30
+    fleet = sku("DST")
+    services.article_retire(
+        article=article(fleet, "DST-1", "2025-03-01"), occurred_at=moment("2025-04-01")
+    )
+    services.article_retire(
+        article=article(fleet, "DST-2", "2025-03-01"), occurred_at=moment("2025-03-21")
+    )
+
+    row = figures("DST")
+    # DST-1: 03-01 00:00 CET -> 04-01 00:00 CEST = 31 days less the lost hour
+    #        = 30.958333...; DST-2: 03-01 -> 03-21, 20 days, no change of offset
+    # median of 20 and 30.958333... = 25.4791666... -> 25.4792
+    assert row["median_lifetime_days"] == "25.4792"
+    # Kaplan-Meier: t = 20, n = 2, S = 1/2 <= 0.5 -> 20
+    assert row["km_median_lifetime_days"] == "20.0000"
