@@ -1,0 +1,164 @@
+"""Sell-off candidates (SPEC.md "Sell-off candidates"), worked out by hand.
+
+UTC, D = 2025-06-30, T = 2025-07-01 00:00, W = 365 days so T - W = 2024-07-01 00:00,
+r = 0.20. Estimated values are rounded to the cent before they are subtracted:
+
+    age 365 days: 1000 × 0.8 ^ 1 = 800.00;      at T + W: 1000 × 0.8 ^ 2 = 640.00
+    age 547 days: 1000 × 0.8 ^ (547/365) = 715.76; at T + W: 572.61 (value_loss 143.15)
+    age 912 days, poor (× 0.25): 143.15;        at T + W: 114.52 (value_loss 28.63)
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from articles import services
+from articles.models import Article
+from reports.selectors import selloff_candidates
+from skus.models import SKU
+from tests.factories import SKUFactory, StoreFactory
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = dt.date(2025, 6, 30)
+
+
+def at(day: str, hour: int = 0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour)))
+
+
+def add(sku: SKU, number: str, purchased_on: str, price: str = "1000.00", **fields) -> Article:
+    return services.article_create(
+        sku=sku,
+        store=fields.pop("store", None) or StoreFactory(),
+        number=number,
+        purchased_on=dt.date.fromisoformat(purchased_on),
+        purchase_price=Decimal(price),
+        **fields,
+    )
+
+
+def rent(article: Article, start: str, end: str, revenue: str = "0") -> None:
+    services.usage_start(article=article, started_at=at(start), ended_at=at(end), revenue=revenue)
+
+
+def candidates(**kwargs) -> dict[str, dict]:
+    return {row["number"]: row for row in selloff_candidates(as_of=AS_OF, **kwargs)}
+
+
+def test_an_article_earning_less_than_its_value_loss_is_a_candidate():
+    sku = SKUFactory(code="EARN", replacement_price=Decimal("1000.00"))
+    weak = add(sku, "A-1", "2024-07-01")
+    rent(weak, "2025-01-01", "2025-01-10", revenue="100")
+    strong = add(sku, "A-2", "2024-07-01")
+    rent(strong, "2025-01-05", "2025-01-08", revenue="200")
+    rows = candidates()
+    # Peak 2 (the rentals overlap), 2 active: surplus 0.
+    # A-1: trailing 100 - (800 - 640) = -60. Challenger: median(100, 200) - 200 = -50;
+    # renewal gain -50 - (-60) = 10, not above the hurdle 100.
+    assert list(rows) == ["A-1"]
+    assert rows["A-1"] == {
+        "number": "A-1",
+        "sku_code": "EARN",
+        "keep_margin": Decimal("-60.00"),
+        "trailing_net": Decimal("100.00"),
+        "value_loss": Decimal("160.00"),
+        "renewal_gain": Decimal("10.00"),
+        "reasons": ["earns_less_than_value_loss"],
+        "estimated_value": Decimal("800.00"),
+    }
+
+
+def test_surplus_sku_flags_its_weakest_articles_ties_by_number():
+    sku = SKUFactory(code="SURP", replacement_price=Decimal("1000.00"))
+    # Three articles bought 2024-01-01 (age 547 days, value_loss 143.15), each rented
+    # once in the window, never two at once: peak 1, surplus 3 - 1 - 1 = 1.
+    for number, month, revenue in (
+        ("S-3", "01", "300"),
+        ("S-2", "02", "300"),
+        ("S-1", "03", "500"),
+    ):
+        rent(add(sku, number, "2024-01-01"), f"2025-{month}-01", f"2025-{month}-05", revenue)
+    rows = candidates()
+    # keep margins: S-1 356.85, S-2 and S-3 156.85 (tie: S-2 by number).
+    assert list(rows) == ["S-2"]
+    assert rows["S-2"]["keep_margin"] == Decimal("156.85")
+    assert rows["S-2"]["reasons"] == ["surplus_sku"]
+
+
+def test_new_one_earns_more_when_the_sku_has_no_surplus():
+    sku = SKUFactory(code="RENEW", replacement_price=Decimal("1000.00"))
+    old = add(sku, "N-1", "2023-07-01")
+    services.money_record(article=old, kind="income", revenue="900", occurred_at=at("2023-08-01"))
+    services.money_record(article=old, kind="income", revenue="200", occurred_at=at("2025-03-01"))
+    gone = add(sku, "N-2", "2023-07-01")
+    services.money_record(article=gone, kind="income", revenue="1500", occurred_at=at("2023-09-01"))
+    services.article_sell(article=gone, price="300", occurred_at=at("2024-12-01"))
+    rows = candidates()
+    # N-1, age 731 days: value_loss 639.61 - 511.69 = 127.92; keep 200 - 127.92 = 72.08.
+    # Challenger: median(900, 1500) - 200 = 1000; gain 1000 - 72.08 = 927.92 > 100.
+    # It is idle (no usage in the window) and paid back (1100 >= 1000).
+    assert rows["N-1"]["keep_margin"] == Decimal("72.08")
+    assert rows["N-1"]["renewal_gain"] == Decimal("927.92")
+    assert rows["N-1"]["reasons"] == ["new_one_earns_more", "idle", "paid_back"]
+    assert "N-2" not in rows  # sold: not considered
+
+
+def test_reasons_are_listed_in_spec_order():
+    sku = SKUFactory(code="ALL", expected_lifetime_days=900)
+    worn = add(sku, "W-1", "2023-01-01")  # age 912 days
+    services.money_record(article=worn, kind="income", revenue="2000", occurred_at=at("2023-02-01"))
+    services.money_record(article=worn, kind="expense", cost="10", occurred_at=at("2025-02-01"))
+    services.inspection_record(article=worn, condition="poor", occurred_at=at("2025-03-01"))
+    (row,) = selloff_candidates(as_of=AS_OF)
+    # keep: -10 - 28.63 = -38.63. Replacement: its own price 1000; challenger
+    # 2000 - 200 = 1800; gain 1838.63 > hurdle 100; surplus max(0, 1 - 0 - 1) = 0.
+    assert row["keep_margin"] == Decimal("-38.63")
+    assert row["estimated_value"] == Decimal("143.15")
+    assert row["reasons"] == [
+        "earns_less_than_value_loss",
+        "new_one_earns_more",
+        "idle",
+        "poor_condition",
+        "past_expected_lifetime",
+        "paid_back",
+    ]
+
+
+def test_only_active_or_out_of_use_rental_articles_owned_a_whole_window_are_considered():
+    sku = SKUFactory(code="CONS", replacement_price=Decimal("1000.00"))
+    add(sku, "C-young", "2024-07-02")  # owned 364 days
+    add(sku, "C-sales", "2024-01-01", allocation="sales")
+    lost = add(sku, "C-lost", "2024-01-01")
+    services.article_report_lost(article=lost, occurred_at=at("2025-06-01"))
+    add(sku, "C-out", "2024-07-01", status="out_of_use")
+    # Nothing earns anything: every considered article has keep_margin < 0.
+    assert list(candidates()) == ["C-out"]
+    # A window of 30 days considers the young one too.
+    assert sorted(candidates(window_days=30)) == ["C-out", "C-young"]
+
+
+def test_candidates_are_sorted_by_keep_margin_then_number():
+    sku = SKUFactory(code="SORT", replacement_price=Decimal("1000.00"))
+    for number, revenue in (("Z-1", "50"), ("B-1", "100"), ("A-1", "100")):
+        article = add(sku, number, "2024-07-01")
+        # All on order together: peak 3, no surplus.
+        rent(article, "2025-01-01", "2025-01-10", revenue)
+    rows = selloff_candidates(as_of=AS_OF)
+    assert [(row["number"], row["keep_margin"]) for row in rows] == [
+        ("Z-1", Decimal("-110.00")),
+        ("A-1", Decimal("-60.00")),
+        ("B-1", Decimal("-60.00")),
+    ]
+
+
+def test_selloff_query_count_does_not_grow(django_assert_max_num_queries):
+    store = StoreFactory()
+    sku = SKUFactory(code="MANY")
+    for index in range(25):
+        add(sku, f"M-{index:02d}", "2024-01-01", store=store)
+    with django_assert_max_num_queries(6):
+        rows = selloff_candidates(as_of=AS_OF)
+    assert len(rows) == 25
