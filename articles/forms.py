@@ -1,0 +1,234 @@
+"""Forms of the admin's article tools. They collect input; the services decide.
+
+Every form here is handed to a function of ``articles.services``; a refusal from the
+service comes back onto the form with ``add_service_error``.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib.admin import widgets
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from .models import Allocation, Article, Condition, EventKind, Status, Store
+from .services import EDITABLE_FIELDS
+
+MONEY_FIELD = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
+CONDITION_CHOICES = [("", "(unchanged)"), *Condition.choices]
+
+
+def add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's refusal on ``form``: on the field it names when the form has
+    that field, otherwise at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _datetime_field(label: str, *, required: bool, help_text: str = "") -> forms.SplitDateTimeField:
+    return forms.SplitDateTimeField(
+        label=label,
+        required=required,
+        widget=widgets.AdminSplitDateTime,
+        help_text=help_text,
+    )
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The article's own fields. Adding sets where it starts (store, status and
+    condition); afterwards those change only through events, so the change page
+    edits only ``services.EDITABLE_FIELDS`` and shows the rest read-only."""
+
+    # Set by ArticleAdmin when the service refused a change the form had accepted.
+    service_refusal: ValidationError | None = None
+
+    class Meta:
+        model = Article
+        fields = [*EDITABLE_FIELDS, "store", "status", "condition"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "number" in self.fields and self.instance.pk is None:
+            self.fields["number"].required = False
+            self.fields[
+                "number"
+            ].help_text = (
+                "An EAN or your own number. Leave empty to generate <SKU code>-<sequence>."
+            )
+        if "status" in self.fields:
+            self.fields["status"].choices = [
+                (Status.ACTIVE, Status.ACTIVE.label),
+                (Status.OUT_OF_USE, Status.OUT_OF_USE.label),
+            ]
+            self.fields[
+                "status"
+            ].help_text = (
+                "A new article starts active or out of use; disposals are recorded as events."
+            )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.service_refusal is not None:
+            add_service_error(self, self.service_refusal)
+        return cleaned_data
+
+
+class EventRecordForm(forms.Form):
+    """One ledger row of any kind (except the acquisition, written when an article is
+    added), for ``services.event_record``."""
+
+    kind = forms.ChoiceField(
+        choices=[(value, label) for value, label in EventKind.choices if value != "acquisition"]
+    )
+    occurred_at = _datetime_field(
+        "Occurred at",
+        required=True,
+        help_text="For rentals, subscriptions and downtime: the start.",
+    )
+    ended_at = _datetime_field(
+        "Ended at",
+        required=False,
+        help_text="Rentals, subscriptions and service downtime only. Empty: still running.",
+    )
+    revenue = forms.DecimalField(required=False, **MONEY_FIELD)
+    cost = forms.DecimalField(required=False, **MONEY_FIELD)
+    reference = forms.CharField(
+        required=False, max_length=100, help_text="Order or work-order id from another system."
+    )
+    condition = forms.ChoiceField(
+        choices=CONDITION_CHOICES,
+        required=False,
+        help_text="The grade after the event (inspections need one).",
+    )
+    store = forms.ModelChoiceField(
+        queryset=Store.objects.all(), required=False, help_text="Transfers: the destination."
+    )
+    status = forms.ChoiceField(
+        choices=[("", "---------"), *Status.choices],
+        required=False,
+        help_text="Status changes: the target. Service work: out of use opens a downtime.",
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+
+class UsageEndForm(forms.Form):
+    """The return of a rental or subscription (``services.usage_end``)."""
+
+    ended_at = _datetime_field("Ended at", required=True)
+    revenue = forms.DecimalField(
+        required=False,
+        help_text="What the usage earned. Empty: keep the amount recorded at the start.",
+        **MONEY_FIELD,
+    )
+    cost = forms.DecimalField(required=False, help_text="Empty: unchanged.", **MONEY_FIELD)
+    condition = forms.ChoiceField(
+        choices=CONDITION_CHOICES, required=False, help_text="The grade it came back in."
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ended_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+
+class ServiceEndForm(UsageEndForm):
+    """The end of a service event's downtime (``services.service_end``)."""
+
+    revenue = None
+
+
+# --- changelist actions ------------------------------------------------------------
+
+
+class TransferActionForm(forms.Form):
+    store = forms.ModelChoiceField(queryset=Store.objects.all(), label="Move to")
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class StatusChangeActionForm(forms.Form):
+    status = forms.ChoiceField(choices=Status.choices, label="New status")
+    notes = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why the status changes.",
+    )
+
+
+class RetireActionForm(forms.Form):
+    cost = forms.DecimalField(
+        required=False, label="Disposal cost (each)", initial=Decimal("0"), **MONEY_FIELD
+    )
+    notes = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Scrapped, recycled or donated, and why.",
+    )
+
+
+class ReportLostActionForm(forms.Form):
+    revenue = forms.DecimalField(
+        required=False,
+        label="Recovered (each)",
+        initial=Decimal("0"),
+        help_text="Insurance or a charge to the customer.",
+        **MONEY_FIELD,
+    )
+    notes = forms.CharField(
+        label="What happened", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+# --- SKU: add articles in a batch ----------------------------------------------------
+
+
+class ArticleBatchForm(forms.Form):
+    """Many articles of one SKU at once (``services.articles_create_batch``)."""
+
+    count = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=1000,
+        help_text="How many articles to add with generated numbers <SKU code>-<sequence>.",
+    )
+    numbers = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Or the numbers of the articles (EANs), one a line.",
+    )
+    store = forms.ModelChoiceField(queryset=Store.objects.all())
+    purchased_on = forms.DateField(widget=widgets.AdminDateWidget)
+    purchase_price = forms.DecimalField(initial=Decimal("0"), **MONEY_FIELD)
+    allocation = forms.ChoiceField(choices=Allocation.choices, initial=Allocation.RENTAL)
+    condition = forms.ChoiceField(choices=Condition.choices, initial=Condition.NEW)
+    manufacturer = forms.CharField(required=False, max_length=100)
+    model = forms.CharField(required=False, max_length=100)
+    production_year = forms.IntegerField(required=False, min_value=1900, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["purchased_on"].initial = timezone.localdate()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        count, numbers = cleaned_data.get("count"), cleaned_data.get("numbers", "").strip()
+        if count and numbers:
+            raise ValidationError("Give either a count or a list of numbers, not both.")
+        if not count and not numbers and "count" not in self.errors:
+            raise ValidationError("Give a count or a list of numbers.")
+        return cleaned_data
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        count, numbers = data.pop("count"), data.pop("numbers").strip()
+        if numbers:
+            data["numbers"] = numbers.splitlines()
+        else:
+            data["count"] = count
+        return data

@@ -1,0 +1,139 @@
+"""The Django admin of SKUs, with a batch "Add articles" tool that calls the services."""
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from articles import services
+from articles.admin import TOOL_TEMPLATE
+from articles.forms import ArticleBatchForm, add_service_error
+from articles.models import Status
+
+from .models import SKU
+
+
+@admin.register(SKU)
+class SKUAdmin(admin.ModelAdmin):
+    change_form_template = "admin/skus/sku/change_form.html"
+    list_display = [
+        "code",
+        "name",
+        "article_count",
+        "active_count",
+        "depreciation_rate",
+        "expected_lifetime_days",
+        "selloff_window_days",
+        "replacement_price",
+    ]
+    search_fields = ["code", "name"]
+    ordering = ["code"]  # the annotation's GROUP BY drops Meta.ordering
+    readonly_fields = ["next_article_sequence", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "description", "specifications"]}),
+        (
+            "Sell-off parameters (empty: the installation default)",
+            {
+                "fields": [
+                    "depreciation_rate",
+                    "expected_lifetime_days",
+                    "selloff_window_days",
+                    "replacement_price",
+                    "renewal_hurdle",
+                ]
+            },
+        ),
+        ("Record", {"fields": ["next_article_sequence", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                article_count=Count("articles"),
+                active_count=Count("articles", filter=Q(articles__status=Status.ACTIVE)),
+            )
+        )
+
+    @admin.display(description="articles", ordering="article_count")
+    def article_count(self, sku: SKU) -> int:
+        return sku.article_count
+
+    @admin.display(description="active", ordering="active_count")
+    def active_count(self, sku: SKU) -> int:
+        return sku.active_count
+
+    def has_delete_permission(self, request, obj=None):
+        # The articles of a SKU (and their ledgers) keep it.
+        if obj is not None and obj.articles.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_add_articles": self.has_add_articles_permission(request),
+        }
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    # --- add articles in a batch ------------------------------------------------------
+
+    def has_add_articles_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("articles.add_article")
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/add-articles/",
+                self.admin_site.admin_view(self.add_articles_view),
+                name="skus_sku_add_articles",
+            ),
+            *super().get_urls(),
+        ]
+
+    def add_articles_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Many articles of this SKU at once, all or nothing (``articles_create_batch``)."""
+        if not self.has_add_articles_permission(request):
+            raise PermissionDenied
+        sku = self.get_object(request, unquote(object_id))
+        if sku is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        form = ArticleBatchForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                articles = services.articles_create_batch(
+                    sku=sku, acting_user=request.user, **form.service_arguments()
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                self.message_user(
+                    request,
+                    f"Added {len(articles)} article(s) to {sku.code}: "
+                    f"{articles[0].number} … {articles[-1].number}.",
+                    messages.SUCCESS,
+                )
+                url = reverse("admin:articles_article_changelist")
+                return HttpResponseRedirect(f"{url}?sku__id__exact={sku.pk}")
+        fields = list(form.fields)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": sku,
+            "title": "Add articles",
+            "subtitle": str(sku),
+            "intro": "All the articles are added, or none if one is refused.",
+            "adminform": helpers.AdminForm(
+                form, [(None, {"fields": fields})], {}, model_admin=self
+            ),
+            "form": form,
+            "media": self.media + form.media,
+            "submit_label": "Add articles",
+            "cancel_url": reverse("admin:skus_sku_change", args=[sku.pk]),
+        }
+        return TemplateResponse(request, TOOL_TEMPLATE, context)
