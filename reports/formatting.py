@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.utils.html import format_html, format_html_join
+
 from .selectors import ARTICLE_FIGURES, SELLOFF_FIGURES, SKU_FIGURES
 
 MONEY = "money"
@@ -219,3 +221,13 @@ def render_table(
 def render(report_format: str, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
     renderers = {"csv": render_csv, "json": render_json, "table": render_table}
     return renderers[report_format](columns, rows)
+
+
+def render_html_figures(columns: Sequence[str], row: dict[str, Any]):
+    """A small two-column HTML table of one row's figures (the admin change pages)."""
+    body = format_html_join(
+        "",
+        "<tr><th>{}</th><td>{}</td></tr>",
+        ((column, format_value(column, row[column]) or "—") for column in columns),
+    )
+    return format_html('<table class="report-figures">{}</table>', body)

@@ -153,6 +153,11 @@ SECONDS_PER_DAY = 86_400
 DAY = Decimal(SECONDS_PER_DAY)
 YEAR_SECONDS = Decimal(365 * SECONDS_PER_DAY)
 DOLLAR_UTILIZATION_DAYS = 365
+# The as-of dates and windows the arithmetic is good for (T - W and T + W stay
+# within the calendar of Python and of both databases).
+FIRST_AS_OF = dt.date(1900, 1, 1)
+LAST_AS_OF = dt.date(9000, 12, 31)
+MAX_WINDOW_DAYS = 36_500
 ZERO = Decimal("0")
 ONE = Decimal("1")
 CENT = Decimal("0.01")
@@ -181,6 +186,11 @@ class Horizon:
     def of(cls, as_of: dt.date | None) -> Horizon:
         zone = timezone.get_default_timezone()
         day = as_of or timezone.localdate(timezone=zone)
+        if not FIRST_AS_OF <= day <= LAST_AS_OF:
+            raise ValueError(
+                f"The as-of date {day.isoformat()} is out of range; give a date from "
+                f"{FIRST_AS_OF.isoformat()} to {LAST_AS_OF.isoformat()}."
+            )
         end = timezone.make_aware(
             dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min), zone
         )
@@ -195,8 +205,15 @@ class Horizon:
 def _check_window(window_days: int | None) -> int | None:
     if window_days is None:
         return None
-    if isinstance(window_days, bool) or not isinstance(window_days, int) or window_days < 1:
-        raise ValueError(f"The window must be a whole number of days, at least 1: {window_days!r}.")
+    if (
+        isinstance(window_days, bool)
+        or not isinstance(window_days, int)
+        or not 1 <= window_days <= MAX_WINDOW_DAYS
+    ):
+        raise ValueError(
+            f"The window must be a whole number of days from 1 to {MAX_WINDOW_DAYS}, "
+            f"not {window_days!r}."
+        )
     return window_days
 
 
@@ -331,10 +348,13 @@ class _Dialect:
         """Seconds since 1970 of a timestamp column (NULL stays NULL)."""
         if self.pg:
             return f"EXTRACT(EPOCH FROM {column})"
-        # Whole seconds exactly, plus the milliseconds SQLite keeps.
+        # Django stores "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC. SQLite's own date
+        # functions round to the millisecond, so the whole seconds are read from the
+        # first 19 characters and the microseconds added from the text itself.
         return (
-            f"(CAST(strftime('%%s', {column}) AS INTEGER)"
-            f" + (strftime('%%f', {column}) - CAST(strftime('%%S', {column}) AS INTEGER)))"
+            f"(CAST(strftime('%%s', substr({column}, 1, 19)) AS INTEGER)"
+            f" + CASE WHEN length({column}) > 19 THEN CAST(substr({column}, 20) AS REAL)"
+            f" ELSE 0 END)"
         )
 
     def date_epoch(self, column: str) -> str:
@@ -417,33 +437,28 @@ class _Scope:
 def _purchase_offsets(sql: _Dialect, column: str) -> str:
     """SQL giving the UTC offset in seconds of the midnight that begins ``column``.
 
-    The offsets are read from the zone database in Python for every day between the
-    oldest and the newest purchase date, and written as a CASE over the days on
-    which the offset changes (none in UTC, two a year in a zone with summer time).
+    The offsets are read from the zone database in Python for every distinct purchase
+    date and written as a CASE over the dates on which the offset changes from one
+    purchase date to the next: a constant in UTC, at most two branches a year of
+    purchases in a zone with summer time.
     """
     zone = timezone.get_default_timezone()
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MIN(purchased_on), MAX(purchased_on) FROM {ARTICLE_TABLE}")
-        first, last = cursor.fetchone()
-    if first is None:
+    if getattr(zone, "key", None) in ("UTC", "Etc/UTC"):
         return "0"
-    first, last = (
-        day if isinstance(day, dt.date) else dt.date.fromisoformat(day) for day in (first, last)
-    )
-
-    def offset(day: dt.date) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT purchased_on FROM {ARTICLE_TABLE}")
+        days = sorted(
+            day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
+            for (day,) in cursor.fetchall()
+        )
+    changes: list[tuple[dt.date, int]] = []
+    for day in days:
         midnight = timezone.make_aware(dt.datetime.combine(day, dt.time.min), zone)
-        return int(midnight.utcoffset().total_seconds())
-
-    changes = [(first, offset(first))]
-    day = first + dt.timedelta(days=1)
-    while day <= last:
-        current = offset(day)
-        if current != changes[-1][1]:
-            changes.append((day, current))
-        day += dt.timedelta(days=1)
-    if len(changes) == 1:
-        return str(changes[0][1])
+        offset = int(midnight.utcoffset().total_seconds())
+        if not changes or offset != changes[-1][1]:
+            changes.append((day, offset))
+    if len(changes) <= 1:
+        return str(changes[0][1]) if changes else "0"
     branches = " ".join(
         f"WHEN {column} >= {sql.date(since)} THEN {seconds}"
         for since, seconds in reversed(changes[1:])

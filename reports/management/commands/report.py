@@ -6,7 +6,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Article, Store
 from reports.formatting import REPORT_COLUMNS, render
-from reports.selectors import article_figures, selloff_candidates, sku_figures
+from reports.selectors import (
+    FIRST_AS_OF,
+    LAST_AS_OF,
+    MAX_WINDOW_DAYS,
+    article_figures,
+    selloff_candidates,
+    sku_figures,
+)
 from skus.models import SKU
 
 FORMATS = ("table", "csv", "json")
@@ -16,9 +23,14 @@ def _as_of(value: str | None) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.datetime.strptime(value.strip(), "%Y-%m-%d").date()
+        day = dt.datetime.strptime(value.strip(), "%Y-%m-%d").date()
     except ValueError:
         raise CommandError(f"--as-of: {value!r} is not a date; write it as YYYY-MM-DD.") from None
+    if not FIRST_AS_OF <= day <= LAST_AS_OF:
+        raise CommandError(
+            f"--as-of: {value!r} is out of range; give a date from {FIRST_AS_OF} to {LAST_AS_OF}."
+        )
+    return day
 
 
 def _window(value: str | None) -> int | None:
@@ -28,9 +40,10 @@ def _window(value: str | None) -> int | None:
         days = int(value.strip())
     except ValueError:
         days = 0
-    if days < 1:
+    if not 1 <= days <= MAX_WINDOW_DAYS:
         raise CommandError(
-            f"--window: {value!r} is not a number of days; give a whole number of at least 1."
+            f"--window: {value!r} is not a number of days; give a whole number from 1 to "
+            f"{MAX_WINDOW_DAYS}."
         )
     return days
 
