@@ -57,7 +57,8 @@ def _refusal_text(article: Article, error: ValidationError) -> str:
 class StoreAdmin(admin.ModelAdmin):
     list_display = ["name", "article_count", "address"]
     search_fields = ["name"]
-    ordering = ["name"]  # the annotation's GROUP BY drops Meta.ordering
+    ordering = ["name"]
+    view_on_site = False  # the annotation's GROUP BY drops Meta.ordering
     readonly_fields = ["created_at"]
 
     def get_queryset(self, request):
@@ -77,10 +78,9 @@ class StoreAdmin(admin.ModelAdmin):
 # --- the ledger ----------------------------------------------------------------------
 
 LEDGER_FIELDS = [
-    "occurred_at",
+    "when",
     "kind",
-    "ended_at",
-    "downtime",
+    "until",
     "revenue",
     "cost",
     "condition",
@@ -98,6 +98,7 @@ class EventInline(admin.TabularInline):
 
     model = Event
     fk_name = "article"
+    template = "admin/articles/article/ledger_inline.html"
     fields = LEDGER_FIELDS
     readonly_fields = LEDGER_FIELDS
     ordering = ["occurred_at", "pk"]
@@ -109,6 +110,18 @@ class EventInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("store", "recorded_by")
+
+    @admin.display(description="occurred at")
+    def when(self, event: Event) -> str:
+        return services.format_moment(event.occurred_at)
+
+    @admin.display(description="ended at")
+    def until(self, event: Event) -> str:
+        if event.ended_at is not None:
+            return services.format_moment(event.ended_at)
+        if event.is_open:
+            return "open" if event.is_usage else "open downtime"
+        return ""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -142,6 +155,7 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "occurred_at"
     search_fields = ["article__number", "reference"]
     list_select_related = ["article", "store", "recorded_by"]
+    view_on_site = False
     ordering = ["-occurred_at", "-pk"]
     show_full_result_count = False
     list_per_page = 100
@@ -182,20 +196,21 @@ class OnOrderFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
+    view_on_site = False  # the article's page is this page
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [
         "number",
-        "sku",
+        "sku_code",
         "store",
         "status",
         "on_order",
         "allocation",
         "condition",
         "purchased_on",
-        "purchase_price",
-        "total_usage_count",
-        "total_revenue",
-        "total_expenses",
+        "price",
+        "uses",
+        "revenue",
+        "expenses",
     ]
     list_filter = [
         "status",
@@ -222,21 +237,19 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     add_fieldsets = [
-        (None, {"fields": ["number", "sku", "allocation", "status", "condition", "store"]}),
+        (None, {"fields": ["number", "sku", "allocation", ("status", "condition"), "store"]}),
         (
             "Description",
             {
                 "fields": [
-                    "manufacturer",
-                    "model",
-                    "production_year",
-                    "serial_number",
+                    ("manufacturer", "model"),
+                    ("production_year", "serial_number"),
                     "specifications",
                     "notes",
                 ]
             },
         ),
-        ("Purchase", {"fields": ["purchased_on", "purchase_price"]}),
+        ("Purchase", {"fields": [("purchased_on", "purchase_price")]}),
     ]
     change_fieldsets = [
         (
@@ -246,10 +259,8 @@ class ArticleAdmin(admin.ModelAdmin):
                     "number",
                     "sku",
                     "allocation",
-                    "status",
-                    "condition",
-                    "store",
-                    "disposed_at",
+                    ("status", "condition"),
+                    ("store", "disposed_at"),
                 ]
             },
         ),
@@ -257,27 +268,22 @@ class ArticleAdmin(admin.ModelAdmin):
             "Description",
             {
                 "fields": [
-                    "manufacturer",
-                    "model",
-                    "production_year",
-                    "serial_number",
+                    ("manufacturer", "model"),
+                    ("production_year", "serial_number"),
                     "specifications",
                     "sku_specifications",
                     "notes",
                 ]
             },
         ),
-        ("Purchase", {"fields": ["purchased_on", "purchase_price"]}),
+        ("Purchase", {"fields": [("purchased_on", "purchase_price")]}),
         (
             "Ledger totals",
             {
                 "fields": [
-                    "total_usage_count",
-                    "total_revenue",
-                    "total_expenses",
-                    "total_sale_proceeds",
-                    "created_at",
-                    "updated_at",
+                    ("total_usage_count", "total_revenue"),
+                    ("total_expenses", "total_sale_proceeds"),
+                    ("created_at", "updated_at"),
                 ]
             },
         ),
@@ -313,9 +319,29 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
 
-    @admin.display(boolean=True, ordering="on_order")
-    def on_order(self, article: Article) -> bool:
-        return article.on_order
+    @admin.display(ordering="purchase_price")
+    def price(self, article: Article):
+        return article.purchase_price
+
+    @admin.display(ordering="total_usage_count")
+    def uses(self, article: Article) -> int:
+        return article.total_usage_count
+
+    @admin.display(ordering="total_revenue")
+    def revenue(self, article: Article):
+        return article.total_revenue
+
+    @admin.display(ordering="total_expenses")
+    def expenses(self, article: Article):
+        return article.total_expenses
+
+    @admin.display(description="SKU", ordering="sku__code")
+    def sku_code(self, article: Article) -> str:
+        return article.sku.code
+
+    @admin.display(ordering="on_order")
+    def on_order(self, article: Article) -> str:
+        return "on order" if article.on_order else ""
 
     @admin.display(description="SKU specifications")
     def sku_specifications(self, article: Article) -> str:

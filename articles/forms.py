@@ -48,15 +48,21 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = [*EDITABLE_FIELDS, "store", "status", "condition"]
+        labels = {"sku": "SKU"}
+        # The admin shows help texts as HTML: no angle brackets here.
+        help_texts = {"number": "Unique (case-insensitive): an EAN, or e.g. CITY-M-0012."}
+        widgets = {
+            "specifications": forms.Textarea(attrs={"rows": 3, "cols": 60}),
+            "notes": forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "number" in self.fields and self.instance.pk is None:
             self.fields["number"].required = False
-            self.fields[
-                "number"
-            ].help_text = (
-                "An EAN or your own number. Leave empty to generate <SKU code>-<sequence>."
+            self.fields["number"].help_text = (
+                "An EAN or your own number. Empty: the SKU code and the next free "
+                "sequence, e.g. CITY-M-0012."
             )
         if "status" in self.fields:
             self.fields["status"].choices = [

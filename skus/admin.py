@@ -31,6 +31,7 @@ class SKUAdmin(admin.ModelAdmin):
         "replacement_price",
     ]
     search_fields = ["code", "name"]
+    view_on_site = False  # the SKU's page is this page
     ordering = ["code"]  # the annotation's GROUP BY drops Meta.ordering
     readonly_fields = ["next_article_sequence", "created_at", "updated_at"]
     fieldsets = [
