@@ -3,14 +3,15 @@ SQLite has neither row locks nor concurrent writers)."""
 
 import datetime as dt
 import threading
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from articles import services
-from articles.models import Event, EventKind
+from articles.models import Article, Event, EventKind, Status
 from tests.factories import ArticleFactory, EventFactory, UserFactory
 
 pytestmark = [
@@ -122,3 +123,62 @@ def test_an_overlap_caught_only_by_the_database_still_gets_a_clear_message(
         started_at=at(5),
         ended_at=at(6),
     )
+
+
+def wait_until_a_session_waits_for_a_lock():
+    """Poll PostgreSQL until another session of this database waits for a lock."""
+    deadline = time.monotonic() + TIMEOUT
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.01)
+    raise AssertionError("no session ever waited for a lock")
+
+
+def test_usage_start_decides_on_the_article_as_a_concurrent_change_left_it():
+    """While another transaction takes the article out of use, usage_start waits for
+    its row lock and then refuses; deciding on the row read before would put an
+    out-of-use article on rental."""
+    article = ArticleFactory(number="BIKE-1")
+    held, release = threading.Event(), threading.Event()
+    outcome = []
+
+    def take_out_of_use():
+        try:
+            with transaction.atomic():
+                Article.objects.select_for_update().get(pk=article.pk)
+                Article.objects.filter(pk=article.pk).update(status=Status.OUT_OF_USE)
+                held.set()
+                release.wait(timeout=TIMEOUT)
+        finally:
+            connection.close()
+
+    def start_rental():
+        try:
+            outcome.append(services.usage_start(article=article))
+        except Exception as error:  # the refusal, asserted below
+            outcome.append(error)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=take_out_of_use)
+    starter = threading.Thread(target=start_rental)
+    holder.start()
+    try:
+        assert held.wait(timeout=TIMEOUT)
+        starter.start()
+        wait_until_a_session_waits_for_a_lock()
+    finally:
+        release.set()
+        holder.join(timeout=TIMEOUT)
+        starter.join(timeout=TIMEOUT)
+
+    assert len(outcome) == 1
+    assert isinstance(outcome[0], ValidationError), outcome[0]
+    assert outcome[0].messages == ["BIKE-1 is out of use; only active articles can go on rental."]
+    assert not Event.objects.exists()

@@ -253,3 +253,16 @@ def test_a_backdated_usage_before_the_sale_is_refused_too(article, assert_refuse
         ended_at=at(3),
     )
     assert Event.objects.filter(article=article).count() == 1
+
+
+def test_a_refused_buy_out_leaves_the_usage_open(article, assert_refused):
+    """The sale's own checks come after the usage is ended; the refusal undoes it all."""
+    services.usage_start(article=article, started_at=at(3))
+
+    assert_refused(
+        services.article_sell,
+        "greater than or equal to 0",
+        article=article,
+        price="-1",
+        occurred_at=at(6),
+    )
