@@ -22,16 +22,18 @@ commands and of the admin's upload pages.
 import bisect
 import datetime as dt
 import functools
+import json
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -87,6 +89,7 @@ EVENT_COLUMNS = (
 )
 EVENT_REQUIRED_COLUMNS = ("article_number", "kind", "occurred_at")
 BATCH = 2000
+ZERO = Decimal("0")
 LOOKUP_CHUNK = 500
 MAX_MONEY = Decimal(10) ** (MONEY["max_digits"] - MONEY["decimal_places"])
 MONEY_PATTERN = re.compile(r"^\d+(\.\d{1,2})?$")
@@ -310,6 +313,79 @@ def _stream(table: Table, progress: Progress, description: str):
             bar.update(1)
             yield line, values
     bar.close()
+
+
+# --- writing fast -------------------------------------------------------------------
+
+
+def insert_rows(model, objects: Iterable, *, keys: bool = False) -> None:
+    """Insert unsaved ``objects`` of ``model``: with COPY on PostgreSQL, in batches of
+    ``bulk_create`` elsewhere. With ``keys`` their primary keys are set too.
+
+    COPY skips ``Model.save()`` like ``bulk_create`` does, and the database checks
+    every constraint (the exclusion constraint on usages included) as for an INSERT.
+    """
+    if connection.vendor != "postgresql":
+        # SQLite (3.35+) returns the keys of a bulk insert.
+        batch = []
+        for obj in objects:
+            batch.append(obj)
+            if len(batch) == BATCH:
+                model.objects.bulk_create(batch)
+                batch = []
+        if batch:
+            model.objects.bulk_create(batch)
+        return
+    meta = model._meta
+    fields = [field for field in meta.concrete_fields if keys or not field.primary_key]
+    quote = connection.ops.quote_name
+    now = timezone.now()
+    objects = list(objects) if keys else objects
+    with connection.cursor() as cursor:
+        if keys and objects:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(objects)],
+            )
+            for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
+                obj.pk = pk
+        stamped = [
+            field.attname
+            for field in fields
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        ]
+        jsons = {field.attname for field in fields if isinstance(field, models.JSONField)}
+        attnames = [field.attname for field in fields]
+        columns = ", ".join(quote(field.column) for field in fields)
+        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objects:
+                for name in stamped:
+                    if getattr(obj, name) is None:
+                        setattr(obj, name, now)
+                copy.write_row(
+                    [
+                        json.dumps(getattr(obj, name), cls=DjangoJSONEncoder)
+                        if name in jsons
+                        else getattr(obj, name)
+                        for name in attnames
+                    ]
+                )
+
+
+def insert_values(model, attnames: list[str], rows: Iterable[tuple]) -> None:
+    """Insert rows given as tuples of ``attnames`` values (every other column takes
+    its database value, so ``attnames`` must name every required column)."""
+    if connection.vendor != "postgresql":
+        insert_rows(model, (model(**dict(zip(attnames, row, strict=True))) for row in rows))
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in attnames)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
 
 
 # --- articles.csv -------------------------------------------------------------------
@@ -564,27 +640,23 @@ def _add_articles(rows, skus, stores, result: ImportResult, *, acting_user) -> N
                     specifications=row.specifications,
                 )
             )
-        Article.objects.bulk_create(articles)
-        if articles[0].pk is None:  # a database that does not return keys
-            by_number = {
-                a.number.lower(): a.pk
-                for a in Article.objects.filter(number__in=[a.number for a in articles])
-            }
-            for article in articles:
-                article.pk = by_number[article.number.lower()]
+        insert_rows(Article, articles, keys=True)
         # The acquisition event of each, as article_create writes it.
-        Event.objects.bulk_create(
-            Event(
-                article=article,
-                kind=EventKind.ACQUISITION,
-                occurred_at=start_of_day(article.purchased_on),
-                condition=article.condition,
-                store=article.store,
-                status=article.status if article.status != Status.ACTIVE else "",
-                recorded_by=recorded_by,
-                recorded_at=now,
-            )
-            for article in articles
+        insert_rows(
+            Event,
+            (
+                Event(
+                    article=article,
+                    kind=EventKind.ACQUISITION,
+                    occurred_at=start_of_day(article.purchased_on),
+                    condition=article.condition,
+                    store=article.store,
+                    status=article.status if article.status != Status.ACTIVE else "",
+                    recorded_by=recorded_by,
+                    recorded_at=now,
+                )
+                for article in articles
+            ),
         )
         result.added += len(articles)
 
@@ -696,6 +768,24 @@ _LINE, _KIND, _AT, _END, _REVENUE, _COST, _REFERENCE, _CONDITION, _STORE, _STATU
     P_STATUS,
     P_NOTES,
 ) = range(11)
+
+
+EVENT_FIELDS = [
+    "article_id",
+    "kind",
+    "occurred_at",
+    "ended_at",
+    "downtime",
+    "revenue",
+    "cost",
+    "reference",
+    "condition",
+    "store_id",
+    "status",
+    "notes",
+    "recorded_by_id",
+    "recorded_at",
+]
 
 
 class _Usage:
@@ -826,11 +916,25 @@ def _read_event_rows(table: Table, progress: Progress, errors: list[RowError]):
     stores: set[str] = set()
     count = 0
 
-    def column(values, name):
-        index = position.get(name)
-        return values[index].strip() if index is not None and index < len(values) else ""
+    indexes = [position.get(name) for name in EVENT_COLUMNS]
+    padding = [""] * width
 
     for line, values in _stream(table, progress, "Checking events"):
+        if len(values) < width:
+            values = values + padding[len(values) :]
+        (
+            number,
+            kind,
+            occurred_text,
+            ended_text,
+            revenue_text,
+            cost_text,
+            reference,
+            condition,
+            store,
+            status,
+            notes,
+        ) = [values[index].strip() if index is not None else "" for index in indexes]
         count += 1
         if len(values) > width:
             error = _row_width_error(line, values, header)
@@ -838,10 +942,9 @@ def _read_event_rows(table: Table, progress: Progress, errors: list[RowError]):
                 errors.append(error)
                 continue
         before = len(errors)
-        number = column(values, "article_number")
         if not number:
             errors.append(RowError(line, "article_number", "The article number is missing."))
-        kind = column(values, "kind").lower()
+        kind = kind.lower()
         if not kind:
             errors.append(RowError(line, "kind", "The kind of event is missing."))
         elif kind not in kinds:
@@ -852,7 +955,7 @@ def _read_event_rows(table: Table, progress: Progress, errors: list[RowError]):
             )
         moments = []
         for name in ("occurred_at", "ended_at"):
-            text = column(values, name)
+            text = occurred_text if name == "occurred_at" else ended_text
             try:
                 moments.append(cells.moment(text))
             except ValueError as error:
@@ -863,13 +966,13 @@ def _read_event_rows(table: Table, progress: Progress, errors: list[RowError]):
                     errors.append(RowError(line, name, "The time of the event is missing."))
         occurred_at, ended_at = moments
         money = []
-        for name in ("revenue", "cost"):
+        for name, text in (("revenue", revenue_text), ("cost", cost_text)):
             try:
-                money.append(cells.money(column(values, name)))
+                money.append(cells.money(text))
             except ValueError as error:
                 errors.append(RowError(line, name, str(error)))
                 money.append(None)
-        condition = column(values, "condition").lower()
+        condition = condition.lower()
         if condition and condition not in conditions:
             errors.append(
                 RowError(
@@ -878,15 +981,13 @@ def _read_event_rows(table: Table, progress: Progress, errors: list[RowError]):
                     f"{condition!r} is not a condition; use one of {', '.join(conditions)}.",
                 )
             )
-        status = column(values, "status").lower()
+        status = status.lower()
         if status and status not in statuses:
             errors.append(
                 RowError(
                     line, "status", f"{status!r} is not a status; use one of {', '.join(statuses)}."
                 )
             )
-        reference = column(values, "reference")
-        store = column(values, "store")
         for name, text in (("reference", reference), ("store", store)):
             if len(text) > LENGTHS[name]:
                 errors.append(
@@ -926,7 +1027,7 @@ def _read_event_rows(table: Table, progress: Progress, errors: list[RowError]):
                 condition,
                 store,
                 status,
-                column(values, "notes"),
+                notes,
             )
         )
     groups.update((number, []) for number in unapplied if number not in groups)
@@ -1304,74 +1405,67 @@ class _Simulation:
         self._write_closings()
         total = sum(len(state.pending) for state in touched)
         bar = self.progress(total=total, desc="Writing events", unit="rows", unit_scale=True)
-        batch: list[Event] = []
-        for state in touched:
-            article_id = state.article.pk
-            for p in state.pending:
-                batch.append(
-                    Event(
-                        article_id=article_id,
-                        kind=p[P_KIND],
-                        occurred_at=p[P_AT],
-                        ended_at=p[P_END],
-                        downtime=p[P_DOWNTIME],
-                        revenue=p[P_REVENUE] or 0,
-                        cost=p[P_COST] or 0,
-                        reference=p[P_REFERENCE],
-                        condition=p[P_CONDITION],
-                        store_id=p[P_STORE],
-                        status=p[P_STATUS],
-                        notes=p[P_NOTES],
-                        recorded_by=self.recorded_by,
-                        recorded_at=now,
+
+        recorded_by = self.recorded_by.pk if self.recorded_by else None
+
+        def events():
+            for state in touched:
+                article_id = state.article.pk
+                for p in state.pending:
+                    yield (
+                        article_id,
+                        p[P_KIND],
+                        p[P_AT],
+                        p[P_END],
+                        p[P_DOWNTIME],
+                        p[P_REVENUE] or ZERO,
+                        p[P_COST] or ZERO,
+                        p[P_REFERENCE],
+                        p[P_CONDITION],
+                        p[P_STORE],
+                        p[P_STATUS],
+                        p[P_NOTES],
+                        recorded_by,
+                        now,
                     )
-                )
-                if len(batch) >= BATCH:
-                    Event.objects.bulk_create(batch)
-                    bar.update(len(batch))
-                    batch = []
-            state.pending = []
-        if batch:
-            Event.objects.bulk_create(batch)
-            bar.update(len(batch))
+                bar.update(len(state.pending))
+                state.pending = []
+
+        insert_values(Event, EVENT_FIELDS, events())
         bar.close()
-        changed_articles = []
+        # Articles whose state moved, updated together by their new state: most
+        # imports leave few distinct states (status, condition, store, disposal).
+        by_state = defaultdict(list)
         for state in touched:
             article = state.article
-            article.status = state.status
-            article.condition = state.condition
-            article.store_id = state.store_id
-            article.disposed_at = state.disposed_at
-            article.updated_at = now
-            changed_articles.append(article)
-        Article.objects.bulk_update(
-            changed_articles,
-            ["status", "condition", "store", "disposed_at", "updated_at"],
-            batch_size=BATCH,
-        )
+            new = (state.status, state.condition, state.store_id, state.disposed_at)
+            if new != (article.status, article.condition, article.store_id, article.disposed_at):
+                by_state[new].append(article.pk)
+        for (status, condition, store_id, disposed_at), ids in by_state.items():
+            for chunk in _chunks(ids):
+                Article.objects.filter(pk__in=chunk).update(
+                    status=status,
+                    condition=condition,
+                    store_id=store_id,
+                    disposed_at=disposed_at,
+                    updated_at=now,
+                )
         for chunk in _chunks([state.article.pk for state in touched]):
             article_totals_refresh(articles=Article.objects.filter(pk__in=chunk))
 
     def _write_closings(self) -> None:
         if not self.closings:
             return
-        events = []
-        fields = {"ended_at"}
         for chunk in _chunks(sorted(self.closings)):
-            for event in Event.objects.filter(pk__in=chunk):
+            for event in Event.objects.filter(pk__in=chunk).only("notes"):
                 closing = self.closings[event.pk]
-                event.ended_at = closing.ended_at
+                changes: dict[str, Any] = {"ended_at": closing.ended_at}
                 if closing.revenue is not None:
-                    event.revenue = closing.revenue
-                    fields.add("revenue")
+                    changes["revenue"] = closing.revenue
                 if closing.cost is not None:
-                    event.cost = closing.cost
-                    fields.add("cost")
+                    changes["cost"] = closing.cost
                 if closing.condition:
-                    event.condition = closing.condition
-                    fields.add("condition")
+                    changes["condition"] = closing.condition
                 if closing.notes:
-                    event.notes = f"{event.notes}\n{closing.notes}".strip()
-                    fields.add("notes")
-                events.append(event)
-        Event.objects.bulk_update(events, sorted(fields), batch_size=BATCH)
+                    changes["notes"] = f"{event.notes}\n{closing.notes}".strip()
+                Event.objects.filter(pk=event.pk).update(**changes)

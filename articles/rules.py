@@ -28,6 +28,9 @@ from .models import (
 )
 
 ONE_MICROSECOND = dt.timedelta(microseconds=1)
+# Read once: ``TextChoices.values`` builds a new list on every access.
+EVENT_KINDS = frozenset(EventKind.values)
+STATUSES = frozenset(Status.values)
 
 
 class UsageLike(Protocol):
@@ -253,7 +256,7 @@ def check_event_row(
                 {field: f"A {kind_label(kind)} takes no {field.replace('_', ' ')}."}
             )
 
-    if kind not in EventKind.values:
+    if kind not in EVENT_KINDS:
         raise ValidationError({"kind": f"{kind!r} is not an event kind."})
     if kind != EventKind.TRANSFER:
         refuse_field("store", store)
@@ -288,7 +291,7 @@ def check_event_row(
         refuse_money("status change")
         if not status:
             raise ValidationError({"status": "A status change needs the target status."})
-        if status not in Status.values:
+        if status not in STATUSES:
             raise ValidationError({"status": f"{status!r} is not a status."})
     elif kind in (EventKind.INCOME, EventKind.EXPENSE):
         if not revenue and not cost:
