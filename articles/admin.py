@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from . import services
+from .admin_io import ArticleImportExportMixin, EventImportExportMixin
 from .forms import (
     ArticleAdminForm,
     EventRecordForm,
@@ -35,6 +36,7 @@ from .models import Article, Event, Store
 
 TOOL_TEMPLATE = "admin/articles/tool_form.html"
 ACTION_TEMPLATE = "admin/articles/article/action_form.html"
+ADMIN_CSS = {"all": ["css/admin.css"]}
 
 
 class ServiceRefused(Exception):
@@ -134,7 +136,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(EventImportExportMixin, admin.ModelAdmin):
     """The whole ledger. Append-only: events are recorded from their article's page
     ("Record an event") or by an import, and never changed or deleted here."""
 
@@ -156,6 +158,10 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ["article__number", "reference"]
     list_select_related = ["article", "store", "recorded_by"]
     view_on_site = False
+
+    class Media:
+        css = ADMIN_CSS
+
     ordering = ["-occurred_at", "-pk"]
     show_full_result_count = False
     list_per_page = 100
@@ -194,9 +200,13 @@ class OnOrderFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ArticleImportExportMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     view_on_site = False  # the article's page is this page
+
+    class Media:
+        css = ADMIN_CSS
+
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [
         "number",
