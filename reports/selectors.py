@@ -162,6 +162,7 @@ ZERO = Decimal("0")
 ONE = Decimal("1")
 CENT = Decimal("0.01")
 MICROSECOND = Decimal("0.000001")
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 CONDITION_FACTORS = {
     Condition.NEW: Decimal("1.00"),
     Condition.LIKE_NEW: Decimal("0.85"),
@@ -252,24 +253,6 @@ def _money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _cents(value: Any) -> Decimal:
-    """A sum of cents from SQL (int, float on SQLite, numeric on PostgreSQL) as money."""
-    if value is None:
-        return ZERO.quantize(CENT)
-    if isinstance(value, float):
-        value = round(value)
-    return (Decimal(value) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _seconds(value: Any) -> Decimal:
-    """Epoch seconds or a duration from SQL as an exact Decimal (to the microsecond)."""
-    if value is None:
-        return ZERO
-    if isinstance(value, float):
-        return Decimal(repr(value)).quantize(MICROSECOND, rounding=ROUND_HALF_UP)
-    return Decimal(value)
-
-
 def _median(values: Iterable[Decimal | int]) -> Decimal | None:
     """The middle value; of an even number of values, the mean of the two middle ones."""
     ordered = sorted(values)
@@ -347,7 +330,7 @@ class _Dialect:
     def epoch(self, column: str) -> str:
         """Seconds since 1970 of a timestamp column (NULL stays NULL)."""
         if self.pg:
-            return f"EXTRACT(EPOCH FROM {column})"
+            return f"date_part('epoch', {column})"
         # Django stores "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC. SQLite's own date
         # functions round to the millisecond, so the whole seconds are read from the
         # first 19 characters and the microseconds added from the text itself.
@@ -373,11 +356,53 @@ class _Dialect:
     def least(self, *parts: str) -> str:
         return f"{'LEAST' if self.pg else 'MIN'}({', '.join(parts)})"
 
-    def cents(self, column: str) -> str:
-        """Money as cents: exact integers on SQLite, where decimals are stored as floats."""
+    def money(self, column: str) -> str:
+        """Money to sum: exact numerics on PostgreSQL; on SQLite, which stores decimals
+        as floats, whole cents."""
         if self.pg:
-            return f"({column} * 100)"
+            return column
         return f"CAST(ROUND({column} * 100) AS INTEGER)"
+
+    def to_money(self, value: Any) -> Decimal:
+        """A sum of ``money()`` read back as an amount with 2 places."""
+        if value is None:
+            return ZERO.quantize(CENT)
+        if self.pg:
+            return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+        return (Decimal(round(value)) / 100).quantize(CENT)
+
+    def from_epoch(self, expression: str) -> str:
+        """The timestamp at ``expression`` seconds since 1970, comparable with the
+        events' own timestamp columns."""
+        if self.pg:
+            return f"to_timestamp({expression})"
+        return f"datetime({expression}, 'unixepoch')"
+
+    def param_ts(self, name: str) -> str:
+        return f"CAST(%({name})s AS timestamptz)" if self.pg else f"%({name})s"
+
+    def seconds_between(self, later: str, earlier: str) -> str:
+        """The length of [earlier, later): an interval on PostgreSQL, seconds on SQLite."""
+        if self.pg:
+            return f"({later} - {earlier})"
+        return f"({self.epoch(later)} - {self.epoch(earlier)})"
+
+    @staticmethod
+    def to_seconds(value: Any) -> Decimal:
+        """A duration from SQL (interval, seconds) as exact Decimal seconds."""
+        if value is None:
+            return ZERO
+        if isinstance(value, dt.timedelta):
+            return Decimal(value.days * SECONDS_PER_DAY + value.seconds) + (
+                Decimal(value.microseconds) / 1_000_000
+            )
+        if isinstance(value, float):
+            return Decimal(repr(value)).quantize(MICROSECOND, rounding=ROUND_HALF_UP)
+        return Decimal(value)
+
+    def epoch_of(self, value: Any) -> Decimal:
+        """Exact seconds since 1970 of a timestamp read from SQL."""
+        return self.to_seconds(self.as_datetime(value) - EPOCH)
 
     def timestamp(self, value: dt.datetime) -> Any:
         return connection.ops.adapt_datetimefield_value(value)
@@ -411,6 +436,10 @@ class _Scope:
     articles: QuerySet | None = None
     sku_ids: list[int] | None = None
     store: Store | None = None
+
+    @property
+    def is_everything(self) -> bool:
+        return self.articles is None and self.sku_ids is None and self.store is None
 
     def where(self, params: dict[str, Any]) -> str:
         conditions = ["1 = 1"]
@@ -467,19 +496,27 @@ def _purchase_offsets(sql: _Dialect, column: str) -> str:
 
 
 def _articles_cte(sql: _Dialect, scope: _Scope, window_days: int | None, params) -> str:
-    """The articles in scope, with P (epoch seconds) and their window W (seconds)."""
+    """The articles in scope with P, their window W, and the instants the figures compare
+    events with: P, T - W and P + W, as timestamps (compared with the events' own
+    columns, so that the ledger's indexes and fast timestamp comparisons serve)."""
     params["window"] = window_days
     params["default_window"] = settings.SELLOFF_WINDOW_DAYS
+    p = f"{sql.date_epoch('a.purchased_on')} - {sql.purchase_offsets('a.purchased_on')}"
+    w = (
+        f"CAST(COALESCE(%(window)s, s.selloff_window_days, %(default_window)s) AS BIGINT)"
+        f" * {SECONDS_PER_DAY}"
+    )
     return f"""
         a AS (
-            SELECT a.id, a.number, a.sku_id, a.allocation, a.status, a.condition,
-                   {sql.cents("a.purchase_price")} AS price,
-                   {sql.date_epoch("a.purchased_on")}
-                       - {sql.purchase_offsets("a.purchased_on")} AS p,
-                   CAST(COALESCE(%(window)s, s.selloff_window_days, %(default_window)s)
-                        AS BIGINT) * {SECONDS_PER_DAY} AS w
-            FROM {ARTICLE_TABLE} a JOIN {SKU_TABLE} s ON s.id = a.sku_id
-            WHERE {scope.where(params)}
+            SELECT b.*, {sql.from_epoch("b.p")} AS p_ts,
+                   {sql.from_epoch("%(t_epoch)s - b.w")} AS ws_ts,
+                   {sql.from_epoch("b.p + b.w")} AS pw_ts
+            FROM (
+                SELECT a.id, a.number, a.sku_id, a.allocation, a.status, a.condition,
+                       {sql.money("a.purchase_price")} AS price, {p} AS p, {w} AS w
+                FROM {ARTICLE_TABLE} a JOIN {SKU_TABLE} s ON s.id = a.sku_id
+                WHERE {scope.where(params)}
+            ) b
         )"""
 
 
@@ -520,120 +557,134 @@ class _ArticleRow:
         return max(ZERO, self.end - self.start)
 
 
+def _later(first: Any, second: Any) -> bool:
+    """first > second for two moments read from SQL; a missing one is never later."""
+    return first is not None and (second is None or first > second)
+
+
 def _article_rows(
     horizon: Horizon, scope: _Scope, window_days: int | None, sql: _Dialect
 ) -> list[_ArticleRow]:
-    """One aggregate pass over the events of the articles in scope (two statements)."""
+    """The ledger of the articles in scope, read at T: one row per article.
+
+    Three aggregates, each one pass: ``d`` over the status-bearing events (is the
+    article disposed or out of use at T?), ``g`` over all events before T (counts,
+    usage clipped to [P, T), money, windowed money, on-order flags) and ``c`` over the
+    usages of articles disposed at T (the part of their usage after E, subtracted in
+    Python so that ``g`` needs no E).
+    """
     params: dict[str, Any] = {
         "t": sql.timestamp(horizon.end),
         "t_epoch": horizon.epoch,
         "year_start": sql.timestamp(horizon.before(DOLLAR_UTILIZATION_DAYS)),
     }
-    occurred, ended = sql.epoch("e.occurred_at"), sql.epoch("e.ended_at")
-    revenue, cost = sql.cents("e.revenue"), sql.cents("e.cost")
+    articles = _articles_cte(sql, scope, window_days, params)
+    in_scope = "" if scope.is_everything else "AND e.article_id IN (SELECT id FROM a)"
+    usage = f"e.kind IN ({USAGE_SQL})"
+    until_t = f"COALESCE(e.ended_at, {sql.param_ts('t')})"
+    revenue, cost = sql.money("e.revenue"), sql.money("e.cost")
+    disposed_at_t = "d.last_out IS NOT NULL AND (d.last_back IS NULL OR d.last_out > d.last_back)"
+    clip_start = sql.greatest("e.occurred_at", "a.p_ts")
+    clip_end = sql.least(until_t, sql.param_ts("t"))
+    late_start = sql.greatest("e.occurred_at", "a.p_ts", "d.last_out")
     query = f"""
-        WITH {_articles_cte(sql, scope, window_days, params)},
+        WITH {articles},
         d AS (
             SELECT e.article_id,
-                   MAX(CASE WHEN e.kind IN ({DISPOSAL_KINDS_SQL})
-                            OR (e.kind = 'status_change' AND e.status IN ({DISPOSED_STATUSES_SQL}))
-                       THEN e.occurred_at END) AS last_out,
-                   MAX(CASE WHEN e.kind = 'status_change' AND e.status IN ({BACK_STATUSES_SQL})
-                       THEN e.occurred_at END) AS last_back,
-                   MAX(CASE WHEN e.kind = 'status_change' AND e.status = 'out_of_use'
-                       THEN e.occurred_at END) AS last_down,
-                   MAX(CASE WHEN e.kind = 'status_change' AND e.status = 'active'
-                       THEN e.occurred_at END) AS last_up,
-                   MAX(CASE WHEN e.kind IN ({SERVICE_SQL}) AND e.status = 'out_of_use'
-                             AND (e.ended_at IS NULL OR e.ended_at > %(t)s)
-                       THEN e.occurred_at END) AS open_downtime
+                   MAX(e.occurred_at) FILTER (WHERE e.kind IN ({DISPOSAL_KINDS_SQL})
+                       OR (e.kind = 'status_change' AND e.status IN ({DISPOSED_STATUSES_SQL})))
+                       AS last_out,
+                   MAX(e.occurred_at) FILTER (WHERE e.kind = 'status_change'
+                       AND e.status IN ({BACK_STATUSES_SQL})) AS last_back,
+                   MAX(e.occurred_at) FILTER (WHERE e.kind = 'status_change'
+                       AND e.status = 'out_of_use') AS last_down,
+                   MAX(e.occurred_at) FILTER (WHERE e.kind = 'status_change'
+                       AND e.status = 'active') AS last_up,
+                   MAX(e.occurred_at) FILTER (WHERE e.kind IN ({SERVICE_SQL})
+                       AND e.status = 'out_of_use'
+                       AND (e.ended_at IS NULL OR e.ended_at > %(t)s)) AS open_downtime
             FROM {EVENT_TABLE} e
             WHERE e.kind IN ({DISPOSAL_KINDS_SQL}, {SERVICE_SQL}, 'status_change')
-              AND e.occurred_at < %(t)s
-              AND e.article_id IN (SELECT id FROM a)
+              AND e.occurred_at < %(t)s {in_scope}
             GROUP BY e.article_id
         ),
-        x AS (
-            SELECT a.*,
-                   CASE WHEN d.last_out IS NOT NULL
-                             AND (d.last_back IS NULL OR d.last_out > d.last_back)
-                        THEN {sql.epoch("d.last_out")} END AS disposed,
-                   CASE WHEN (d.last_down IS NOT NULL
-                              AND (d.last_up IS NULL OR d.last_down > d.last_up))
-                             OR (d.open_downtime IS NOT NULL
-                                 AND (d.last_up IS NULL OR d.open_downtime > d.last_up))
-                        THEN 1 ELSE 0 END AS down_at_end
-            FROM a LEFT JOIN d ON d.article_id = a.id
-        ),
-        y AS (SELECT x.*, COALESCE(x.disposed, %(t_epoch)s) AS e_end FROM x),
         g AS (
             SELECT e.article_id,
-                   SUM(CASE WHEN e.kind IN ({USAGE_SQL}) THEN 1 ELSE 0 END) AS usage_count,
-                   SUM(CASE WHEN e.kind IN ({USAGE_SQL}) THEN {
-        sql.greatest(
-            "0",
-            sql.least(f"COALESCE({ended}, %(t_epoch)s)", "y.e_end")
-            + " - "
-            + sql.greatest(occurred, "y.p"),
-        )
-    } ELSE 0 END) AS usage_seconds,
-                   SUM(CASE WHEN e.kind <> 'sale' THEN {revenue} ELSE 0 END) AS revenue,
+                   COUNT(*) FILTER (WHERE {usage}) AS usage_count,
+                   SUM({sql.seconds_between(clip_end, clip_start)})
+                       FILTER (WHERE {usage} AND {clip_end} > {clip_start}) AS usage_time,
+                   SUM({revenue}) FILTER (WHERE e.kind <> 'sale') AS revenue,
                    SUM({cost}) AS expenses,
-                   SUM(CASE WHEN e.kind = 'sale' THEN {revenue} ELSE 0 END) AS sale_proceeds,
-                   SUM(CASE WHEN e.kind <> 'sale' AND e.occurred_at >= %(year_start)s
-                       THEN {revenue} ELSE 0 END) AS revenue_year,
-                   SUM(CASE WHEN e.kind <> 'sale' AND {occurred} >= %(t_epoch)s - y.w
-                       THEN {revenue} - {cost} ELSE 0 END) AS trailing_net,
-                   SUM(CASE WHEN e.kind <> 'sale' AND {occurred} >= y.p
-                             AND {occurred} < y.p + y.w
-                       THEN {revenue} - {cost} ELSE 0 END) AS first_window_net,
-                   MAX(CASE WHEN e.kind IN ({USAGE_SQL})
-                             AND (e.ended_at IS NULL OR e.ended_at > %(t)s)
-                       THEN 1 ELSE 0 END) AS open_at_end,
-                   MAX(CASE WHEN e.kind IN ({USAGE_SQL})
-                             AND (e.ended_at IS NULL OR (e.ended_at > e.occurred_at
-                                  AND {ended} > %(t_epoch)s - y.w))
-                       THEN 1 ELSE 0 END) AS busy_in_window
-            FROM {EVENT_TABLE} e JOIN y ON y.id = e.article_id
+                   SUM({revenue}) FILTER (WHERE e.kind = 'sale') AS sale_proceeds,
+                   SUM({revenue}) FILTER (WHERE e.kind <> 'sale'
+                       AND e.occurred_at >= %(year_start)s) AS revenue_year,
+                   SUM({revenue} - {cost}) FILTER (WHERE e.kind <> 'sale'
+                       AND e.occurred_at >= a.ws_ts) AS trailing_net,
+                   SUM({revenue} - {cost}) FILTER (WHERE e.kind <> 'sale'
+                       AND e.occurred_at >= a.p_ts AND e.occurred_at < a.pw_ts)
+                       AS first_window_net,
+                   COUNT(*) FILTER (WHERE {usage}
+                       AND (e.ended_at IS NULL OR e.ended_at > %(t)s)) AS open_at_end,
+                   COUNT(*) FILTER (WHERE {usage} AND (e.ended_at IS NULL
+                       OR (e.ended_at > e.occurred_at AND e.ended_at > a.ws_ts)))
+                       AS busy_in_window
+            FROM {EVENT_TABLE} e JOIN a ON a.id = e.article_id
             WHERE e.occurred_at < %(t)s
             GROUP BY e.article_id
+        ),
+        c AS (
+            SELECT e.article_id, SUM({sql.seconds_between(clip_end, late_start)}) AS late_time
+            FROM {EVENT_TABLE} e JOIN a ON a.id = e.article_id
+                 JOIN d ON d.article_id = e.article_id AND {disposed_at_t}
+            WHERE {usage} AND e.occurred_at < %(t)s AND {clip_end} > {late_start}
+            GROUP BY e.article_id
         )
-        SELECT y.id, y.number, y.sku_id, y.allocation, y.status, y.condition, y.price, y.p,
-               y.disposed, y.e_end, y.w, g.usage_count, g.usage_seconds, g.revenue,
-               g.expenses, g.sale_proceeds, g.revenue_year, g.trailing_net,
-               g.first_window_net, g.open_at_end, g.busy_in_window, y.down_at_end
-        FROM y LEFT JOIN g ON g.article_id = y.id
+        SELECT a.id, a.number, a.sku_id, a.allocation, a.status, a.condition, a.price, a.p,
+               a.w, d.last_out, d.last_back, d.last_down, d.last_up, d.open_downtime,
+               g.usage_count, g.usage_time, g.revenue, g.expenses, g.sale_proceeds,
+               g.revenue_year, g.trailing_net, g.first_window_net, g.open_at_end,
+               g.busy_in_window, c.late_time
+        FROM a LEFT JOIN d ON d.article_id = a.id
+               LEFT JOIN g ON g.article_id = a.id
+               LEFT JOIN c ON c.article_id = a.id
     """
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         rows = cursor.fetchall()
-    result = [
-        _ArticleRow(
-            id=row[0],
-            number=row[1],
-            sku_id=row[2],
-            allocation=row[3],
-            status=row[4],
-            condition=row[5],
-            price=_cents(row[6]),
-            start=_seconds(row[7]),
-            disposed=None if row[8] is None else _seconds(row[8]),
-            end=_seconds(row[9]),
-            window=int(row[10]),
-            usage_count=int(row[11] or 0),
-            usage_seconds=_seconds(row[12]),
-            revenue=_cents(row[13]),
-            expenses=_cents(row[14]),
-            sale_proceeds=_cents(row[15]),
-            revenue_year=_cents(row[16]),
-            trailing_net=_cents(row[17]),
-            first_window_net=_cents(row[18]),
-            open_at_end=bool(row[19]),
-            busy_in_window=bool(row[20]),
-            out_of_use_at_end=bool(row[21]),
+    t_epoch = Decimal(horizon.epoch)
+    money, seconds = sql.to_money, sql.to_seconds
+    result = []
+    for row in rows:
+        (last_out, last_back, last_down, last_up, open_downtime) = row[9:14]
+        disposed = sql.epoch_of(last_out) if _later(last_out, last_back) else None
+        out_of_use = _later(last_down, last_up) or _later(open_downtime, last_up)
+        start = Decimal(row[7])
+        result.append(
+            _ArticleRow(
+                id=row[0],
+                number=row[1],
+                sku_id=row[2],
+                allocation=row[3],
+                status=row[4],
+                condition=row[5],
+                price=money(row[6]),
+                start=start,
+                disposed=disposed,
+                end=t_epoch if disposed is None else min(disposed, t_epoch),
+                window=int(row[8]),
+                usage_count=int(row[14] or 0),
+                usage_seconds=seconds(row[15]) - seconds(row[24]),
+                revenue=money(row[16]),
+                expenses=money(row[17]),
+                sale_proceeds=money(row[18]),
+                revenue_year=money(row[19]),
+                trailing_net=money(row[20]),
+                first_window_net=money(row[21]),
+                open_at_end=bool(row[22]),
+                busy_in_window=bool(row[23]),
+                out_of_use_at_end=out_of_use,
+            )
         )
-        for row in rows
-    ]
     result.sort(key=lambda row: row.number)
     return result
 
@@ -644,13 +695,13 @@ def _paid_back_dates(horizon: Horizon, scope: _Scope, sql: _Dialect) -> dict[int
     The running net (revenue except sales, minus every cost) is a window sum over each
     article's events before T in occurred_at order, ties in the order recorded.
     """
-    params: dict[str, Any] = {"t": sql.timestamp(horizon.end)}
+    params: dict[str, Any] = {"t": sql.timestamp(horizon.end), "t_epoch": horizon.epoch}
+    revenue, cost = sql.money("e.revenue"), sql.money("e.cost")
     query = f"""
         WITH {_articles_cte(sql, scope, None, params)},
         r AS (
             SELECT e.article_id, e.occurred_at, a.price,
-                   SUM(CASE WHEN e.kind = 'sale' THEN 0 ELSE {sql.cents("e.revenue")} END
-                       - {sql.cents("e.cost")})
+                   SUM(CASE WHEN e.kind = 'sale' THEN 0 ELSE {revenue} END - {cost})
                        OVER (PARTITION BY e.article_id ORDER BY e.occurred_at, e.id
                              ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running
             FROM {EVENT_TABLE} e JOIN a ON a.id = e.article_id
@@ -677,20 +728,18 @@ def _peaks_on_order(horizon: Horizon, scope: _Scope, window_days, sql: _Dialect)
     the busiest instant.
     """
     params: dict[str, Any] = {"t": sql.timestamp(horizon.end), "t_epoch": horizon.epoch}
-    occurred, ended = sql.epoch("e.occurred_at"), sql.epoch("e.ended_at")
     query = f"""
         WITH {_articles_cte(sql, scope, window_days, params)},
         u AS (
-            SELECT a.sku_id, {occurred} AS s, {ended} AS f, %(t_epoch)s - a.w AS ws
+            SELECT a.sku_id, e.occurred_at AS s, e.ended_at AS f, a.ws_ts
             FROM {EVENT_TABLE} e JOIN a ON a.id = e.article_id
             WHERE e.kind IN ({USAGE_SQL}) AND e.occurred_at < %(t)s
-              AND (e.ended_at IS NULL OR e.ended_at > e.occurred_at)
+              AND (e.ended_at IS NULL OR (e.ended_at > e.occurred_at AND e.ended_at > a.ws_ts))
         ),
-        inside AS (SELECT * FROM u WHERE f IS NULL OR f > ws),
         points AS (
-            SELECT sku_id, {sql.greatest("s", "ws")} AS moment, 1 AS delta FROM inside
+            SELECT sku_id, {sql.greatest("s", "ws_ts")} AS moment, 1 AS delta FROM u
             UNION ALL
-            SELECT sku_id, f AS moment, -1 AS delta FROM inside WHERE f < %(t_epoch)s
+            SELECT sku_id, f AS moment, -1 AS delta FROM u WHERE f < %(t)s
         ),
         running AS (
             SELECT sku_id, SUM(delta) OVER (PARTITION BY sku_id ORDER BY moment, delta
@@ -718,14 +767,14 @@ def _latest_purchase_prices(horizon: Horizon, sku_ids: list[int] | None, sql: _D
             WHERE a.purchased_on <= {sql.date(horizon.day)} {where}
             GROUP BY a.sku_id
         )
-        SELECT a.sku_id, MAX({sql.cents("a.purchase_price")})
+        SELECT a.sku_id, MAX({sql.money("a.purchase_price")})
         FROM {ARTICLE_TABLE} a JOIN latest ON latest.sku_id = a.sku_id
                                           AND latest.day = a.purchased_on
         GROUP BY a.sku_id
     """
     with connection.cursor() as cursor:
         cursor.execute(query, params)
-        return {sku_id: _cents(price) for sku_id, price in cursor.fetchall()}
+        return {sku_id: sql.to_money(price) for sku_id, price in cursor.fetchall()}
 
 
 # --- per-article figures ----------------------------------------------------------------
@@ -1071,7 +1120,7 @@ def fleet_monthly_totals(*, as_of: dt.date | None = None, months: int = 24) -> l
             f" {cast.format(f'b{index}')} AS bt, {cast.format(f'e{index}')} AS et"
         )
     months_sql = " UNION ALL ".join(selects)
-    revenue, cost = sql.cents("e.revenue"), sql.cents("e.cost")
+    revenue, cost = sql.money("e.revenue"), sql.money("e.cost")
     money_query = f"""
         WITH m AS ({months_sql})
         SELECT m.idx, SUM(CASE WHEN e.kind <> 'sale' THEN {revenue} ELSE 0 END), SUM({cost})
@@ -1095,9 +1144,9 @@ def fleet_monthly_totals(*, as_of: dt.date | None = None, months: int = 24) -> l
     """
     with connection.cursor() as cursor:
         cursor.execute(money_query, params)
-        money = {idx: (_cents(rev), _cents(exp)) for idx, rev, exp in cursor.fetchall()}
+        money = {idx: (sql.to_money(rev), sql.to_money(exp)) for idx, rev, exp in cursor.fetchall()}
         cursor.execute(usage_query, params)
-        usage = {idx: _seconds(seconds) for idx, seconds in cursor.fetchall()}
+        usage = {idx: sql.to_seconds(seconds) for idx, seconds in cursor.fetchall()}
     empty = (ZERO.quantize(CENT), ZERO.quantize(CENT))
     totals = []
     for index, first in enumerate(starts):
