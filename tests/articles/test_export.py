@@ -117,7 +117,8 @@ def test_importing_the_export_into_the_same_database_adds_nothing(tmp_path):
     articles, events = export(tmp_path)
     before = snapshot()
 
-    assert articles_import(path=articles).added == 0
+    articles_result = articles_import(path=articles)
+    assert (articles_result.added, articles_result.updated, articles_result.notices) == (0, 0, [])
     result = events_import(path=events)
 
     assert (result.added, result.updated) == (0, 0)
