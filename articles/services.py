@@ -134,6 +134,20 @@ def _save_event(event: Event) -> Event:
     return event
 
 
+def _save_article(article: Article, **kwargs: Any) -> None:
+    """Save a validated article; a number taken meanwhile by another session (the
+    database's unique index) is refused like the check before it would have."""
+    try:
+        with transaction.atomic():
+            article.save(**kwargs)
+    except IntegrityError as error:
+        if "article_number_unique_ci" in str(error):
+            raise ValidationError(
+                {"number": "An article with this number already exists."}
+            ) from error
+        raise
+
+
 def _record(
     article: Article,
     kind: str,
@@ -267,7 +281,7 @@ def article_create(
         notes=notes,
     )
     article.full_clean()
-    article.save()
+    _save_article(article)
     _record(
         article,
         EventKind.ACQUISITION,
@@ -341,7 +355,7 @@ def article_update(*, article: Article, data: dict[str, Any], acting_user: User 
     for field, value in changes.items():
         setattr(article, field, value)
     article.full_clean()
-    article.save(update_fields=[*changes, "updated_at"])
+    _save_article(article, update_fields=[*changes, "updated_at"])
     summary = "; ".join(f"{field}: {before[field]} → {changes[field]}" for field in changes)
     _record(article, EventKind.NOTE, acting_user=acting_user, notes=f"Edited. {summary}")
     return article
