@@ -528,3 +528,40 @@ def test_article_totals_refresh_rebuilds_totals_from_the_ledger():
     assert updated == 1
     assert totals(article) == (1, Decimal("20"), 0, Decimal("100"))
     assert totals(other) == (0, Decimal("5"), 0, 0)
+
+
+@pytest.fixture
+def number_check_misses(monkeypatch):
+    """Make full_clean's uniqueness check miss, as it does when another session
+    commits the same number between the check and the insert."""
+    monkeypatch.setattr(Article, "validate_constraints", lambda self, exclude=None: None)
+
+
+def test_a_duplicate_number_caught_by_the_database_is_refused_clearly(
+    number_check_misses, sku, store, assert_refused
+):
+    ArticleFactory(number="BIKE-7")
+
+    error = assert_refused(
+        services.article_create,
+        "^An article with this number already exists\\.$",
+        sku=sku,
+        store=store,
+        purchased_on=dt.date(2025, 1, 15),
+        number="bike-7",
+    )
+    assert list(error.message_dict) == ["number"]
+
+
+def test_a_duplicate_number_edit_caught_by_the_database_is_refused_clearly(
+    number_check_misses, assert_refused
+):
+    ArticleFactory(number="BIKE-7")
+    article = ArticleFactory(number="BIKE-8")
+
+    assert_refused(
+        services.article_update,
+        "^An article with this number already exists\\.$",
+        article=article,
+        data={"number": "Bike-7"},
+    )
