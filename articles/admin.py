@@ -214,7 +214,6 @@ class ArticleAdmin(ArticleImportExportMixin, admin.ModelAdmin):
         "store",
         "status",
         "on_order",
-        "allocation",
         "condition",
         "purchased_on",
         "price",

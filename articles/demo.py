@@ -38,6 +38,12 @@ STORES = {
     SEEFELD: "Klosterstraße 43, 6100 Seefeld in Tirol",
 }
 CONDITIONS = [Condition.NEW, Condition.LIKE_NEW, Condition.GOOD, Condition.FAIR, Condition.POOR]
+REPAIRS = {
+    "bike": ["Broken spoke replaced.", "New brake pads.", "Chain and cassette replaced."],
+    "e-bike": ["New brake pads.", "Motor firmware update and sensor check.", "Rear derailleur."],
+    "ski": ["Edge repair.", "Base grind.", "Binding adjusted and tested."],
+    "outdoor": ["Zip replaced.", "Pole segment replaced."],
+}
 HOUR = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)
 
@@ -412,7 +418,7 @@ class DemoFleet:
     def fate(self, purchased_on: dt.date, special: str) -> Fate:
         rng = self.rng
         if special:
-            return Fate(special, _at(purchased_on + dt.timedelta(days=rng.randint(380, 520)), 12))
+            return Fate(special, _at(purchased_on + dt.timedelta(days=rng.randint(200, 420)), 12))
         roll = rng.random()
         if roll < 0.06:  # sold off as ex-rental after about a year
             return Fate("sell", _at(purchased_on + dt.timedelta(days=rng.randint(330, 420)), 11))
@@ -570,7 +576,7 @@ class DemoFleet:
                 acting_user=user,
             )
             article.condition = returned
-            free_from = self.after_rental(article, end, reference, condition)
+            free_from = self.after_rental(article, line, end, reference)
 
         # Today: some articles are out right now.
         article.refresh_from_db(fields=["status"])
@@ -590,7 +596,7 @@ class DemoFleet:
             )
 
     def after_rental(
-        self, article: Article, end: dt.datetime, reference: str, condition: int
+        self, article: Article, line: Line, end: dt.datetime, reference: str
     ) -> dt.datetime:
         """Cleaning, repairs, damage fees and spare parts after a return."""
         rng, user = self.rng, self.user
@@ -612,7 +618,7 @@ class DemoFleet:
                 acting_user=user,
             )
             return end + 2 * HOUR
-        if roll < 0.09:
+        if roll < 0.09 and end + 5 * DAY < self.horizon:
             down = end + HOUR + dt.timedelta(days=rng.randint(1, 4))
             services.service_record(
                 article=article,
@@ -621,9 +627,7 @@ class DemoFleet:
                 ended_at=down,
                 cost=Decimal(rng.randint(35, 280)),
                 reference=self.reference("WO", end),
-                notes=rng.choice(
-                    ["Broken spoke replaced.", "New brake pads.", "Edge repair.", "Zip replaced."]
-                ),
+                notes=rng.choice(REPAIRS[line.specifications["category"]]),
                 acting_user=user,
             )
             return down + HOUR
@@ -692,7 +696,7 @@ class DemoFleet:
             )
             store = target
             moment += 2 * HOUR
-        if first:
+        if first or moment + 2 * DAY >= self.horizon:
             return store, moment
         service_end = moment + DAY
         services.service_record(

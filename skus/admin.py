@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from articles import services
-from articles.admin import TOOL_TEMPLATE
+from articles.admin import ADMIN_CSS, TOOL_TEMPLATE
 from articles.forms import ArticleBatchForm, add_service_error
 from articles.models import Status
 
@@ -32,6 +32,10 @@ class SKUAdmin(admin.ModelAdmin):
     ]
     search_fields = ["code", "name"]
     view_on_site = False  # the SKU's page is this page
+
+    class Media:
+        css = ADMIN_CSS
+
     ordering = ["code"]  # the annotation's GROUP BY drops Meta.ordering
     readonly_fields = ["next_article_sequence", "created_at", "updated_at"]
     fieldsets = [
