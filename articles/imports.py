@@ -850,6 +850,11 @@ class _ArticleState:
         self.pending: list[list] = []
         self.changed = False
 
+    def release(self) -> None:
+        """Forget what only the rows of this article needed; keep what is written."""
+        self.usages = self.starts = self.downtimes = None
+        self.keys = None
+
     def add_usage(self, usage: _Usage) -> None:
         position = bisect.bisect_right(self.starts, usage.occurred_at)
         self.starts.insert(position, usage.occurred_at)
@@ -1088,16 +1093,21 @@ class _Simulation:
                         )
                     )
         self.stores = self._stores()
-        self._load_events(articles)
         bar = self.progress(total=row_count, desc="Applying events", unit="rows", unit_scale=True)
-        for number, rows in self.groups.items():
-            state = articles.get(number)
-            if state is None:
-                continue
-            rows.sort(key=lambda row: (row[_AT], row[_LINE]))
-            for row in rows:
-                self._apply(state, row)
-            bar.update(len(rows))
+        # A few hundred articles at a time: their events are loaded, their rows
+        # applied, and then only what is to be written is kept, so memory holds
+        # the file's rows and not the ledger of every article too.
+        known = [number for number in self.groups if number in articles]
+        for chunk in _chunks(known):
+            self._load_events([articles[number].article.pk for number in chunk])
+            for number in chunk:
+                state = articles[number]
+                rows = self.groups.pop(number)
+                rows.sort(key=lambda row: (row[_AT], row[_LINE]))
+                for row in rows:
+                    self._apply(state, row)
+                bar.update(len(rows))
+                state.release()
         bar.close()
         if not self.errors:
             self._write(articles)
@@ -1129,8 +1139,7 @@ class _Simulation:
             stores.update(_by_lower(Store, "name", set(missing)))
         return stores
 
-    def _load_events(self, articles: dict[str, _ArticleState]) -> None:
-        ids = sorted(self.states)
+    def _load_events(self, ids: list[int]) -> None:
         for chunk in _chunks(ids):
             rows = (
                 Event.objects.filter(article_id__in=chunk)
