@@ -51,13 +51,14 @@ import datetime as dt
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -163,6 +164,7 @@ ONE = Decimal("1")
 CENT = Decimal("0.01")
 MICROSECOND = Decimal("0.000001")
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+WORK_MEM = "128MB"
 CONDITION_FACTORS = {
     Condition.NEW: Decimal("1.00"),
     Condition.LIKE_NEW: Decimal("0.85"),
@@ -407,12 +409,32 @@ class _Dialect:
     def timestamp(self, value: dt.datetime) -> Any:
         return connection.ops.adapt_datetimefield_value(value)
 
-    def as_datetime(self, value: Any) -> dt.datetime:
+    @staticmethod
+    def as_datetime(value: Any) -> dt.datetime:
+        """A timestamp read from SQL (text on SQLite) as an aware datetime."""
         if isinstance(value, str):
             value = parse_datetime(value)
         if timezone.is_naive(value):
             value = timezone.make_aware(value, dt.UTC)
         return value
+
+
+@contextmanager
+def _reading():
+    """The dialect for one report, whose statements run in one transaction.
+
+    On PostgreSQL the transaction turns JIT off (compiling these one-off plans costs
+    seconds, more than it saves) and gives the hashes and sorts room in memory. ``SET
+    LOCAL`` lasts until the outermost transaction ends.
+    """
+    sql = _Dialect()
+    if not sql.pg:
+        yield sql
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL jit = off; SET LOCAL work_mem = '{WORK_MEM}'")
+        yield sql
 
 
 def _quoted_list(values: Iterable[str]) -> str:
@@ -507,7 +529,7 @@ def _articles_cte(sql: _Dialect, scope: _Scope, window_days: int | None, params)
         f" * {SECONDS_PER_DAY}"
     )
     return f"""
-        a AS (
+        a AS NOT MATERIALIZED (
             SELECT b.*, {sql.from_epoch("b.p")} AS p_ts,
                    {sql.from_epoch("%(t_epoch)s - b.w")} AS ws_ts,
                    {sql.from_epoch("b.p + b.w")} AS pw_ts
@@ -563,15 +585,21 @@ def _later(first: Any, second: Any) -> bool:
 
 
 def _article_rows(
-    horizon: Horizon, scope: _Scope, window_days: int | None, sql: _Dialect
+    horizon: Horizon,
+    scope: _Scope,
+    window_days: int | None,
+    sql: _Dialect,
+    *,
+    report: str,
 ) -> list[_ArticleRow]:
     """The ledger of the articles in scope, read at T: one row per article.
 
-    Three aggregates, each one pass: ``d`` over the status-bearing events (is the
-    article disposed or out of use at T?), ``g`` over all events before T (counts,
-    usage clipped to [P, T), money, windowed money, on-order flags) and ``c`` over the
-    usages of articles disposed at T (the part of their usage after E, subtracted in
-    Python so that ``g`` needs no E).
+    Two aggregates, each one pass: ``d`` over the status-bearing events (is the article
+    disposed or out of use at T?) and ``g`` over all events before T (counts, usage
+    clipped to [P, T), money, windowed money, on-order flags), computing only what
+    ``report`` ("articles", "skus" or "selloff") shows. For an article disposed at T a
+    correlated subquery measures the part of its usage after E (none in a ledger kept
+    by the services), so that ``g`` needs no E.
     """
     params: dict[str, Any] = {
         "t": sql.timestamp(horizon.end),
@@ -581,12 +609,40 @@ def _article_rows(
     articles = _articles_cte(sql, scope, window_days, params)
     in_scope = "" if scope.is_everything else "AND e.article_id IN (SELECT id FROM a)"
     usage = f"e.kind IN ({USAGE_SQL})"
-    until_t = f"COALESCE(e.ended_at, {sql.param_ts('t')})"
+    t = sql.param_ts("t")
     revenue, cost = sql.money("e.revenue"), sql.money("e.cost")
-    disposed_at_t = "d.last_out IS NOT NULL AND (d.last_back IS NULL OR d.last_out > d.last_back)"
     clip_start = sql.greatest("e.occurred_at", "a.p_ts")
-    clip_end = sql.least(until_t, sql.param_ts("t"))
+    clip_end = sql.least(f"COALESCE(e.ended_at, {t})", t)
     late_start = sql.greatest("e.occurred_at", "a.p_ts", "d.last_out")
+    aggregates = {
+        "usage_count": f"COUNT(*) FILTER (WHERE {usage})",
+        "usage_time": f"SUM({sql.seconds_between(clip_end, clip_start)})"
+        f" FILTER (WHERE {usage} AND {clip_end} > {clip_start})",
+        "revenue": f"SUM({revenue}) FILTER (WHERE e.kind <> 'sale')",
+        "expenses": f"SUM({cost})",
+    }
+    if report == "articles":
+        aggregates["sale_proceeds"] = f"SUM({revenue}) FILTER (WHERE e.kind = 'sale')"
+        aggregates["revenue_year"] = (
+            f"SUM({revenue}) FILTER (WHERE e.kind <> 'sale' AND e.occurred_at >= %(year_start)s)"
+        )
+    else:
+        aggregates["first_window_net"] = (
+            f"SUM({revenue} - {cost}) FILTER (WHERE e.kind <> 'sale'"
+            " AND e.occurred_at >= a.p_ts AND e.occurred_at < a.pw_ts)"
+        )
+        aggregates["open_at_end"] = (
+            f"COUNT(*) FILTER (WHERE {usage} AND (e.ended_at IS NULL OR e.ended_at > %(t)s))"
+        )
+    if report == "selloff":
+        aggregates["trailing_net"] = (
+            f"SUM({revenue} - {cost}) FILTER (WHERE e.kind <> 'sale' AND e.occurred_at >= a.ws_ts)"
+        )
+        aggregates["busy_in_window"] = (
+            f"COUNT(*) FILTER (WHERE {usage} AND (e.ended_at IS NULL"
+            " OR (e.ended_at > e.occurred_at AND e.ended_at > a.ws_ts)))"
+        )
+    names = list(aggregates)
     query = f"""
         WITH {articles},
         d AS (
@@ -609,44 +665,23 @@ def _article_rows(
             GROUP BY e.article_id
         ),
         g AS (
-            SELECT e.article_id,
-                   COUNT(*) FILTER (WHERE {usage}) AS usage_count,
-                   SUM({sql.seconds_between(clip_end, clip_start)})
-                       FILTER (WHERE {usage} AND {clip_end} > {clip_start}) AS usage_time,
-                   SUM({revenue}) FILTER (WHERE e.kind <> 'sale') AS revenue,
-                   SUM({cost}) AS expenses,
-                   SUM({revenue}) FILTER (WHERE e.kind = 'sale') AS sale_proceeds,
-                   SUM({revenue}) FILTER (WHERE e.kind <> 'sale'
-                       AND e.occurred_at >= %(year_start)s) AS revenue_year,
-                   SUM({revenue} - {cost}) FILTER (WHERE e.kind <> 'sale'
-                       AND e.occurred_at >= a.ws_ts) AS trailing_net,
-                   SUM({revenue} - {cost}) FILTER (WHERE e.kind <> 'sale'
-                       AND e.occurred_at >= a.p_ts AND e.occurred_at < a.pw_ts)
-                       AS first_window_net,
-                   COUNT(*) FILTER (WHERE {usage}
-                       AND (e.ended_at IS NULL OR e.ended_at > %(t)s)) AS open_at_end,
-                   COUNT(*) FILTER (WHERE {usage} AND (e.ended_at IS NULL
-                       OR (e.ended_at > e.occurred_at AND e.ended_at > a.ws_ts)))
-                       AS busy_in_window
+            SELECT e.article_id, {", ".join(f"{sql_} AS {name}" for name, sql_ in aggregates.items())}
             FROM {EVENT_TABLE} e JOIN a ON a.id = e.article_id
             WHERE e.occurred_at < %(t)s
-            GROUP BY e.article_id
-        ),
-        c AS (
-            SELECT e.article_id, SUM({sql.seconds_between(clip_end, late_start)}) AS late_time
-            FROM {EVENT_TABLE} e JOIN a ON a.id = e.article_id
-                 JOIN d ON d.article_id = e.article_id AND {disposed_at_t}
-            WHERE {usage} AND e.occurred_at < %(t)s AND {clip_end} > {late_start}
             GROUP BY e.article_id
         )
         SELECT a.id, a.number, a.sku_id, a.allocation, a.status, a.condition, a.price, a.p,
                a.w, d.last_out, d.last_back, d.last_down, d.last_up, d.open_downtime,
-               g.usage_count, g.usage_time, g.revenue, g.expenses, g.sale_proceeds,
-               g.revenue_year, g.trailing_net, g.first_window_net, g.open_at_end,
-               g.busy_in_window, c.late_time
+               CASE WHEN d.last_out IS NOT NULL
+                         AND (d.last_back IS NULL OR d.last_out > d.last_back) THEN (
+                   SELECT SUM({sql.seconds_between(clip_end, late_start)})
+                   FROM {EVENT_TABLE} e
+                   WHERE e.article_id = a.id AND {usage} AND e.occurred_at < %(t)s
+                     AND {clip_end} > {late_start}
+               ) END AS late_time,
+               {", ".join(f"g.{name}" for name in names)}
         FROM a LEFT JOIN d ON d.article_id = a.id
                LEFT JOIN g ON g.article_id = a.id
-               LEFT JOIN c ON c.article_id = a.id
     """
     with connection.cursor() as cursor:
         cursor.execute(query, params)
@@ -655,10 +690,10 @@ def _article_rows(
     money, seconds = sql.to_money, sql.to_seconds
     result = []
     for row in rows:
-        (last_out, last_back, last_down, last_up, open_downtime) = row[9:14]
+        (last_out, last_back, last_down, last_up, open_downtime, late_time) = row[9:15]
+        values = dict(zip(names, row[15:], strict=True))
         disposed = sql.epoch_of(last_out) if _later(last_out, last_back) else None
         out_of_use = _later(last_down, last_up) or _later(open_downtime, last_up)
-        start = Decimal(row[7])
         result.append(
             _ArticleRow(
                 id=row[0],
@@ -668,20 +703,20 @@ def _article_rows(
                 status=row[4],
                 condition=row[5],
                 price=money(row[6]),
-                start=start,
+                start=Decimal(row[7]),
                 disposed=disposed,
                 end=t_epoch if disposed is None else min(disposed, t_epoch),
                 window=int(row[8]),
-                usage_count=int(row[14] or 0),
-                usage_seconds=seconds(row[15]) - seconds(row[24]),
-                revenue=money(row[16]),
-                expenses=money(row[17]),
-                sale_proceeds=money(row[18]),
-                revenue_year=money(row[19]),
-                trailing_net=money(row[20]),
-                first_window_net=money(row[21]),
-                open_at_end=bool(row[22]),
-                busy_in_window=bool(row[23]),
+                usage_count=int(values["usage_count"] or 0),
+                usage_seconds=seconds(values["usage_time"]) - seconds(late_time),
+                revenue=money(values["revenue"]),
+                expenses=money(values["expenses"]),
+                sale_proceeds=money(values.get("sale_proceeds")),
+                revenue_year=money(values.get("revenue_year")),
+                trailing_net=money(values.get("trailing_net")),
+                first_window_net=money(values.get("first_window_net")),
+                open_at_end=bool(values.get("open_at_end")),
+                busy_in_window=bool(values.get("busy_in_window")),
                 out_of_use_at_end=out_of_use,
             )
         )
@@ -827,17 +862,17 @@ def article_figures(
 
     ``articles`` limits the rows to a queryset, which may be a sliced page of a list
     (``Article.objects.order_by("number")[50:100]``). ``window_days`` is accepted for
-    symmetry with the other reports; no per-article figure depends on it. Four
-    queries, whatever the number of articles.
+    symmetry with the other reports; no per-article figure depends on it. Three
+    statements whatever the number of articles (four in a zone with summer time).
     """
     _check_window(window_days)
     horizon = Horizon.of(as_of)
-    sql = _Dialect()
     scope = _Scope(articles=articles)
-    rows = _article_rows(horizon, scope, window_days, sql)
-    if not rows:
-        return []
-    paid_back = _paid_back_dates(horizon, scope, sql)
+    with _reading() as sql:
+        rows = _article_rows(horizon, scope, window_days, sql, report="articles")
+        if not rows:
+            return []
+        paid_back = _paid_back_dates(horizon, scope, sql)
     skus = {sku.pk: sku for sku in SKU.objects.filter(pk__in={row.sku_id for row in rows})}
     depreciation = _Depreciation()
     return [
@@ -939,16 +974,17 @@ def _sku_reports(
     window_days: int | None,
     skus: QuerySet[SKU] | None,
     store: Store | None,
+    report: str,
 ) -> tuple[Horizon, list[_SkuReport]]:
     window_days = _check_window(window_days)
     horizon = Horizon.of(as_of)
-    sql = _Dialect()
     sku_list = sorted(skus if skus is not None else SKU.objects.all(), key=lambda s: s.code)
     sku_ids = None if skus is None else [sku.pk for sku in sku_list]
     scope = _Scope(sku_ids=sku_ids, store=store)
-    rows = _article_rows(horizon, scope, window_days, sql)
-    peaks = _peaks_on_order(horizon, scope, window_days, sql)
-    latest_prices = _latest_purchase_prices(horizon, sku_ids, sql)
+    with _reading() as sql:
+        rows = _article_rows(horizon, scope, window_days, sql, report=report)
+        peaks = _peaks_on_order(horizon, scope, window_days, sql)
+        latest_prices = _latest_purchase_prices(horizon, sku_ids, sql)
     by_sku: dict[int, list[_ArticleRow]] = defaultdict(list)
     for row in rows:
         by_sku[row.sku_id].append(row)
@@ -973,9 +1009,11 @@ def sku_figures(
     """SPEC.md's per-SKU figures (with the sell-off figures per SKU), sorted by code.
 
     ``skus`` limits the SKUs (every SKU is listed, also one without articles);
-    ``store`` limits the articles to those now in that store. Five queries.
+    ``store`` limits the articles to those now in that store. Four statements.
     """
-    _, reports = _sku_reports(as_of=as_of, window_days=window_days, skus=skus, store=store)
+    _, reports = _sku_reports(
+        as_of=as_of, window_days=window_days, skus=skus, store=store, report="skus"
+    )
     return [report.figures for report in reports]
 
 
@@ -991,7 +1029,9 @@ def selloff_candidates(
     Sorted by keep_margin, lowest first, then by number. ``reasons`` lists the reason
     codes in SPEC.md's order.
     """
-    horizon, reports = _sku_reports(as_of=as_of, window_days=window_days, skus=skus, store=store)
+    horizon, reports = _sku_reports(
+        as_of=as_of, window_days=window_days, skus=skus, store=store, report="selloff"
+    )
     depreciation = _Depreciation()
     candidates = []
     for report in reports:
