@@ -333,6 +333,17 @@ def articles_create_batch(
     return articles
 
 
+def _unchanged(article: Article, field: str, value: Any) -> bool:
+    """Does ``value`` (possibly text, as forms and files give it) equal the field's?"""
+    model_field = Article._meta.get_field(field)
+    if not model_field.is_relation:
+        try:
+            value = model_field.to_python(value)
+        except ValidationError:
+            return False  # not a value of the field: full_clean says why
+    return getattr(article, field) == value
+
+
 @transaction.atomic
 def article_update(*, article: Article, data: dict[str, Any], acting_user: User = None) -> Article:
     """Edit an article's descriptive fields; the change is noted in its ledger.
@@ -346,7 +357,9 @@ def article_update(*, article: Article, data: dict[str, Any], acting_user: User 
             "change through their events."
         )
     article = _lock(article)
-    changes = {field: value for field, value in data.items() if getattr(article, field) != value}
+    changes = {
+        field: value for field, value in data.items() if not _unchanged(article, field, value)
+    }
     if not changes:
         return article
     if changes.get("allocation") == Allocation.SALES:
