@@ -44,6 +44,12 @@ def test_article_create_generates_the_first_number_of_the_sku(sku, store):
     assert create(sku, store).number == "CITYB-0002"
 
 
+def test_article_create_grows_the_sequence_past_four_digits(sku, store):
+    SKU.objects.filter(pk=sku.pk).update(next_article_sequence=9999)
+
+    assert [create(sku, store).number for _ in range(2)] == ["CITYB-9999", "CITYB-10000"]
+
+
 def test_article_create_records_the_acquisition_at_the_start_of_the_purchase_day(sku, store, user):
     article = create(sku, store, purchase_price="499.90", condition="like_new", acting_user=user)
 
@@ -256,6 +262,28 @@ def test_article_update_without_a_change_writes_nothing():
     services.article_update(article=article, data={"manufacturer": "Gazelle"})
 
     assert not Event.objects.exists()
+
+
+def test_article_update_with_equal_values_in_other_types_writes_nothing(assert_refused):
+    article = ArticleFactory(
+        number="BIKE-1", purchase_price=Decimal("1000.00"), production_year=2020
+    )
+
+    services.article_update(
+        article=article, data={"purchase_price": "1000", "production_year": "2020"}
+    )
+
+    assert not Event.objects.exists()
+
+
+def test_article_update_notes_a_change_given_as_text(user):
+    article = ArticleFactory(number="BIKE-1", purchase_price=Decimal("1000.00"))
+
+    services.article_update(article=article, data={"purchase_price": "1200.50"})
+
+    article.refresh_from_db()
+    assert article.purchase_price == Decimal("1200.50")
+    assert Event.objects.get().notes == "Edited. purchase_price: 1000.00 → 1200.50"
 
 
 @pytest.mark.parametrize("field", ["status", "store", "condition", "disposed_at", "total_revenue"])
