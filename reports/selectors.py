@@ -162,6 +162,7 @@ MAX_WINDOW_DAYS = 36_500
 ZERO = Decimal("0")
 ONE = Decimal("1")
 CENT = Decimal("0.01")
+NO_MONEY = Decimal("0.00")
 MICROSECOND = Decimal("0.000001")
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 WORK_MEM = "128MB"
@@ -368,10 +369,11 @@ class _Dialect:
     def to_money(self, value: Any) -> Decimal:
         """A sum of ``money()`` read back as an amount with 2 places."""
         if value is None:
-            return ZERO.quantize(CENT)
+            return NO_MONEY
         if self.pg:
-            return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-        return (Decimal(round(value)) / 100).quantize(CENT)
+            # numeric(12, 2) and its sums arrive as Decimals with 2 places.
+            return value if isinstance(value, Decimal) else Decimal(value).quantize(CENT)
+        return Decimal(round(value)).scaleb(-2)
 
     def from_epoch(self, expression: str) -> str:
         """The timestamp at ``expression`` seconds since 1970, comparable with the
@@ -568,15 +570,15 @@ class _ArticleRow:
     open_at_end: bool
     busy_in_window: bool
     out_of_use_at_end: bool
+    owned_seconds: Decimal = ZERO  # max(0, E - P)
+
+    def __post_init__(self):
+        self.owned_seconds = max(ZERO, self.end - self.start)
 
     @property
     def is_on_order_and_active_at_end(self) -> bool:
         """A usage open at T, and active at T: neither disposed nor out of use."""
         return self.open_at_end and self.disposed is None and not self.out_of_use_at_end
-
-    @property
-    def owned_seconds(self) -> Decimal:
-        return max(ZERO, self.end - self.start)
 
 
 def _later(first: Any, second: Any) -> bool:
@@ -765,16 +767,15 @@ def _peaks_on_order(horizon: Horizon, scope: _Scope, window_days, sql: _Dialect)
     params: dict[str, Any] = {"t": sql.timestamp(horizon.end), "t_epoch": horizon.epoch}
     query = f"""
         WITH {_articles_cte(sql, scope, window_days, params)},
-        u AS (
-            SELECT a.sku_id, e.occurred_at AS s, e.ended_at AS f, a.ws_ts
+        points AS (
+            SELECT a.sku_id, k.delta,
+                   CASE WHEN k.delta = 1 THEN {sql.greatest("e.occurred_at", "a.ws_ts")}
+                        ELSE e.ended_at END AS moment
             FROM {EVENT_TABLE} e JOIN a ON a.id = e.article_id
+                 CROSS JOIN (SELECT 1 AS delta UNION ALL SELECT -1 AS delta) k
             WHERE e.kind IN ({USAGE_SQL}) AND e.occurred_at < %(t)s
               AND (e.ended_at IS NULL OR (e.ended_at > e.occurred_at AND e.ended_at > a.ws_ts))
-        ),
-        points AS (
-            SELECT sku_id, {sql.greatest("s", "ws_ts")} AS moment, 1 AS delta FROM u
-            UNION ALL
-            SELECT sku_id, f AS moment, -1 AS delta FROM u WHERE f < %(t)s
+              AND (k.delta = 1 OR e.ended_at < %(t)s)
         ),
         running AS (
             SELECT sku_id, SUM(delta) OVER (PARTITION BY sku_id ORDER BY moment, delta
