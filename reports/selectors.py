@@ -426,7 +426,8 @@ def _reading():
     """The dialect for one report, whose statements run in one transaction.
 
     On PostgreSQL the transaction turns JIT off (compiling these one-off plans costs
-    seconds, more than it saves) and gives the hashes and sorts room in memory. ``SET
+    seconds, more than it saves), gives the hashes and sorts room in memory and makes
+    parallel workers cheap to start (a scan of every event is worth splitting). ``SET
     LOCAL`` lasts until the outermost transaction ends.
     """
     sql = _Dialect()
@@ -435,7 +436,10 @@ def _reading():
         return
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL jit = off; SET LOCAL work_mem = '{WORK_MEM}'")
+            cursor.execute(
+                f"SET LOCAL jit = off; SET LOCAL work_mem = '{WORK_MEM}';"
+                " SET LOCAL parallel_setup_cost = 10; SET LOCAL parallel_tuple_cost = 0.001"
+            )
         yield sql
 
 
@@ -609,13 +613,12 @@ def _article_rows(
         "year_start": sql.timestamp(horizon.before(DOLLAR_UTILIZATION_DAYS)),
     }
     articles = _articles_cte(sql, scope, window_days, params)
-    in_scope = "" if scope.is_everything else "AND e.article_id IN (SELECT id FROM a)"
     usage = f"e.kind IN ({USAGE_SQL})"
     t = sql.param_ts("t")
     revenue, cost = sql.money("e.revenue"), sql.money("e.cost")
     clip_start = sql.greatest("e.occurred_at", "a.p_ts")
     clip_end = sql.least(f"COALESCE(e.ended_at, {t})", t)
-    late_start = sql.greatest("e.occurred_at", "a.p_ts", "d.last_out")
+    late_start = sql.greatest("e.occurred_at", "a.p_ts", "g.last_out")
     aggregates = {
         "usage_count": f"COUNT(*) FILTER (WHERE {usage})",
         "usage_time": f"SUM({sql.seconds_between(clip_end, clip_start)})"
@@ -644,28 +647,29 @@ def _article_rows(
             f"COUNT(*) FILTER (WHERE {usage} AND (e.ended_at IS NULL"
             " OR (e.ended_at > e.occurred_at AND e.ended_at > a.ws_ts)))"
         )
+    # Is the article disposed, or out of use, at T? (See the module's docstring.)
+    aggregates["last_out"] = (
+        f"MAX(e.occurred_at) FILTER (WHERE e.kind IN ({DISPOSAL_KINDS_SQL})"
+        f" OR (e.kind = 'status_change' AND e.status IN ({DISPOSED_STATUSES_SQL})))"
+    )
+    aggregates["last_back"] = (
+        "MAX(e.occurred_at) FILTER (WHERE e.kind = 'status_change'"
+        f" AND e.status IN ({BACK_STATUSES_SQL}))"
+    )
+    if report != "articles":
+        aggregates["last_down"] = (
+            "MAX(e.occurred_at) FILTER (WHERE e.kind = 'status_change' AND e.status = 'out_of_use')"
+        )
+        aggregates["last_up"] = (
+            "MAX(e.occurred_at) FILTER (WHERE e.kind = 'status_change' AND e.status = 'active')"
+        )
+        aggregates["open_downtime"] = (
+            f"MAX(e.occurred_at) FILTER (WHERE e.kind IN ({SERVICE_SQL})"
+            " AND e.status = 'out_of_use' AND (e.ended_at IS NULL OR e.ended_at > %(t)s))"
+        )
     names = list(aggregates)
     query = f"""
         WITH {articles},
-        d AS (
-            SELECT e.article_id,
-                   MAX(e.occurred_at) FILTER (WHERE e.kind IN ({DISPOSAL_KINDS_SQL})
-                       OR (e.kind = 'status_change' AND e.status IN ({DISPOSED_STATUSES_SQL})))
-                       AS last_out,
-                   MAX(e.occurred_at) FILTER (WHERE e.kind = 'status_change'
-                       AND e.status IN ({BACK_STATUSES_SQL})) AS last_back,
-                   MAX(e.occurred_at) FILTER (WHERE e.kind = 'status_change'
-                       AND e.status = 'out_of_use') AS last_down,
-                   MAX(e.occurred_at) FILTER (WHERE e.kind = 'status_change'
-                       AND e.status = 'active') AS last_up,
-                   MAX(e.occurred_at) FILTER (WHERE e.kind IN ({SERVICE_SQL})
-                       AND e.status = 'out_of_use'
-                       AND (e.ended_at IS NULL OR e.ended_at > %(t)s)) AS open_downtime
-            FROM {EVENT_TABLE} e
-            WHERE e.kind IN ({DISPOSAL_KINDS_SQL}, {SERVICE_SQL}, 'status_change')
-              AND e.occurred_at < %(t)s {in_scope}
-            GROUP BY e.article_id
-        ),
         g AS (
             SELECT e.article_id, {", ".join(f"{sql_} AS {name}" for name, sql_ in aggregates.items())}
             FROM {EVENT_TABLE} e JOIN a ON a.id = e.article_id
@@ -673,17 +677,15 @@ def _article_rows(
             GROUP BY e.article_id
         )
         SELECT a.id, a.number, a.sku_id, a.allocation, a.status, a.condition, a.price, a.p,
-               a.w, d.last_out, d.last_back, d.last_down, d.last_up, d.open_downtime,
-               CASE WHEN d.last_out IS NOT NULL
-                         AND (d.last_back IS NULL OR d.last_out > d.last_back) THEN (
+               a.w, CASE WHEN g.last_out IS NOT NULL
+                         AND (g.last_back IS NULL OR g.last_out > g.last_back) THEN (
                    SELECT SUM({sql.seconds_between(clip_end, late_start)})
                    FROM {EVENT_TABLE} e
                    WHERE e.article_id = a.id AND {usage} AND e.occurred_at < %(t)s
                      AND {clip_end} > {late_start}
                ) END AS late_time,
                {", ".join(f"g.{name}" for name in names)}
-        FROM a LEFT JOIN d ON d.article_id = a.id
-               LEFT JOIN g ON g.article_id = a.id
+        FROM a LEFT JOIN g ON g.article_id = a.id
     """
     with connection.cursor() as cursor:
         cursor.execute(query, params)
@@ -692,10 +694,13 @@ def _article_rows(
     money, seconds = sql.to_money, sql.to_seconds
     result = []
     for row in rows:
-        (last_out, last_back, last_down, last_up, open_downtime, late_time) = row[9:15]
-        values = dict(zip(names, row[15:], strict=True))
-        disposed = sql.epoch_of(last_out) if _later(last_out, last_back) else None
-        out_of_use = _later(last_down, last_up) or _later(open_downtime, last_up)
+        late_time = row[9]
+        values = dict(zip(names, row[10:], strict=True))
+        last_out, last_up = values["last_out"], values.get("last_up")
+        disposed = sql.epoch_of(last_out) if _later(last_out, values["last_back"]) else None
+        out_of_use = _later(values.get("last_down"), last_up) or _later(
+            values.get("open_downtime"), last_up
+        )
         result.append(
             _ArticleRow(
                 id=row[0],
