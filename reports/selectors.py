@@ -54,7 +54,6 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
@@ -272,18 +271,20 @@ def _kaplan_meier_median(lifetimes: list[tuple[Decimal, bool]]) -> Decimal | Non
 
     ``lifetimes`` holds (time, disposed) per article; a censored article counts at risk
     at every event time up to and including its own time. S is kept as an exact
-    fraction so that S = 0.5 is recognised exactly.
+    fraction (numerator and denominator as integers) so that S = 0.5 is recognised
+    exactly.
     """
     times = sorted(time for time, _ in lifetimes)
     deaths: dict[Decimal, int] = defaultdict(int)
     for time, disposed in lifetimes:
         if disposed:
             deaths[time] += 1
-    survival = Fraction(1)
+    numerator = denominator = 1
     for time in sorted(deaths):
         at_risk = len(times) - bisect_left(times, time)
-        survival *= 1 - Fraction(deaths[time], at_risk)
-        if survival <= Fraction(1, 2):
+        numerator *= at_risk - deaths[time]
+        denominator *= at_risk
+        if 2 * numerator <= denominator:
             return time
     return None
 
