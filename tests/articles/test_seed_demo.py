@@ -112,3 +112,8 @@ def test_if_empty_leaves_a_filled_database_alone_but_resets_the_demo_password():
 def test_seed_demo_refuses_a_filled_database_without_if_empty():
     with pytest.raises(CommandError, match="already has articles"):
         seed()
+
+
+def test_seed_demo_refuses_a_fleet_too_small_for_every_kind_of_life():
+    with pytest.raises(CommandError, match="--articles must be at least 20"):
+        call_command("seed_demo", "--articles", "5", verbosity=0)
