@@ -192,25 +192,31 @@ def render_table(
         blocks[-1].append(column)
         used += len(GAP) + widths[column]
 
+    right = {c for c in columns if column_kind(c) in (MONEY, FRACTION, INTEGER)}
+
     def align(column: str, text: str, size: int) -> str:
-        if column_kind(column) in (MONEY, FRACTION, INTEGER):
-            return text.rjust(size)
-        return text.ljust(size)
+        return text.rjust(size) if column in right else text.ljust(size)
 
     out: list[str] = []
+    keys = [cell.ljust(key_width) for cell in cells[key]]
+    blank_key = " " * key_width
     for block in blocks or [[]]:
         if out:
             out.append("")
         header = [key.ljust(key_width)] + [align(c, c, widths[c]) for c in block]
         out.append(GAP.join(header).rstrip())
         out.append(GAP.join("-" * size for size in [key_width, *(widths[c] for c in block)]))
-        for index in range(len(rows)):
-            wrapped = {c: _wrap(cells[c][index], widths[c]) for c in block}
-            height = max([1, *(len(lines) for lines in wrapped.values())])
-            for line in range(height):
-                parts = [(cells[key][index] if line == 0 else "").ljust(key_width)]
-                for c in block:
-                    lines = wrapped[c]
+        # Cells already aligned to their width, one list per column of the block.
+        aligned = [[align(c, cell, widths[c]) for cell in cells[c]] for c in block]
+        too_wide = [c for c in block if any(len(cell) > widths[c] for cell in cells[c])]
+        for index, key_cell in enumerate(keys):
+            if not any(len(cells[c][index]) > widths[c] for c in too_wide):
+                out.append(GAP.join([key_cell, *(column[index] for column in aligned)]).rstrip())
+                continue
+            wrapped = [_wrap(cells[c][index], widths[c]) for c in block]
+            for line in range(max(len(lines) for lines in wrapped)):
+                parts = [key_cell if line == 0 else blank_key]
+                for c, lines in zip(block, wrapped, strict=True):
                     parts.append(align(c, lines[line] if line < len(lines) else "", widths[c]))
                 out.append(GAP.join(parts).rstrip())
     if not rows:

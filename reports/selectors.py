@@ -48,6 +48,7 @@ Decisions where SPEC.md leaves room (also in the report of issue 3):
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
@@ -293,10 +294,12 @@ class _Depreciation:
     """(1 - r) ^ (age / 365 days), cached: many articles share a rate and a purchase day."""
 
     def __init__(self):
-        self._cache: dict[tuple[Decimal, Decimal], Decimal] = {}
+        self._cache: dict[tuple[str, Any], Decimal] = {}
 
     def factor(self, rate: Decimal, age_seconds: Decimal) -> Decimal:
-        key = (rate, age_seconds)
+        # Ages are whole seconds but for odd imported times: ints hash much faster.
+        whole = int(age_seconds)
+        key = (str(rate), whole if whole == age_seconds else age_seconds)
         factor = self._cache.get(key)
         if factor is None:
             exponent = max(age_seconds, ZERO) / YEAR_SECONDS
@@ -1076,9 +1079,9 @@ def selloff_candidates(
         surplus = figures["surplus"]
         weakest = {
             id(item["row"])
-            for item in sorted(considered, key=lambda i: (i["keep_margin"], i["row"].number))[
-                :surplus
-            ]
+            for item in heapq.nsmallest(
+                surplus, considered, key=lambda i: (i["keep_margin"], i["row"].number)
+            )
         }
         hurdle = parameters.renewal_hurdle
         for item in considered:
