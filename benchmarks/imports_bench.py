@@ -202,6 +202,8 @@ def main() -> None:
         fresh_database()
         seconds, rss, output = run("import_articles", str(articles), "--no-progress")
         report("import_articles", options.articles, seconds, rss, output)
+        seconds, rss, output = run("import_articles", str(articles), "--no-progress")
+        report("  same file again (all skipped)", options.articles, seconds, rss, output)
         seconds, rss, output = run("import_events", str(events), "--no-progress")
         report(f"import_events ({size:,} rows)", size, seconds, rss, output)
         seconds, rss, output = run("import_events", str(events), "--no-progress")

@@ -517,3 +517,26 @@ def test_excel_workbook_is_accepted_with_the_same_rules(fleet, tmp_path):
     events_import(path=path)
     rental = Event.objects.get(kind=EventKind.RENTAL)
     assert (rental.occurred_at, rental.ended_at, rental.revenue) == (at(1), at(3), Decimal("40.50"))
+
+
+def test_progress_is_reported_while_checking_applying_and_writing(fleet, tmp_path):
+    bars = []
+
+    class Bar:
+        def __init__(self, iterable=None, *, desc="", **options):
+            self.desc, self.count = desc, 0
+            bars.append(self)
+
+        def update(self, count=1):
+            self.count += count
+
+        def close(self):
+            pass
+
+    events_import(path=write_csv(tmp_path, "events.csv", [GOOD]), progress=Bar)
+
+    assert [(bar.desc, bar.count > 0) for bar in bars] == [
+        ("Checking events", True),
+        ("Applying events", True),
+        ("Writing events", True),
+    ]
