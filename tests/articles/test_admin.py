@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -263,6 +264,35 @@ def test_article_add_offers_only_active_or_out_of_use(admin_client, stores):
     assert not Article.objects.exists()
 
 
+def test_article_add_shows_a_service_refusal_on_the_form_and_saves_nothing(
+    admin_client, stores, monkeypatch
+):
+    """A refusal that only the service can make (here: simulated) comes back onto the
+    add form, on the field it names."""
+
+    def refuse(**kwargs):
+        raise ValidationError({"store": "Seefeld takes no new articles this week."})
+
+    monkeypatch.setattr(services, "article_create", refuse)
+    response = admin_client.post(
+        reverse("admin:articles_article_add"),
+        {
+            "sku": SKUFactory().pk,
+            "allocation": "rental",
+            "status": "active",
+            "condition": "new",
+            "store": stores[1].pk,
+            "specifications": "{}",
+            "purchased_on": "2025-03-01",
+            "purchase_price": "10",
+        },
+    )
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors["store"] == ["Seefeld takes no new articles this week."]
+    assert not Article.objects.exists()
+
+
 def test_article_change_edits_descriptive_fields_and_notes_it_in_the_ledger(
     admin_client, article, admin_user
 ):
@@ -402,14 +432,21 @@ def test_end_downtime_view_returns_the_article_to_active(admin_client, article, 
 # --- changelist actions --------------------------------------------------------------
 
 
-def test_transfer_action_asks_for_the_store_first(admin_client, fleet):
-    response = admin_client.post(CHANGELIST, action("transfer_action", fleet[:2]))
+@pytest.mark.parametrize(
+    ("name", "field"),
+    [
+        ("transfer_action", "store"),
+        ("status_change_action", "status"),
+        ("retire_action", "cost"),
+        ("report_lost_action", "revenue"),
+    ],
+)
+def test_actions_that_need_input_ask_for_it_first(admin_client, fleet, name, field):
+    response = admin_client.post(CHANGELIST, action(name, fleet[:3]))
     assert response.status_code == 200
-    assert "2 articles selected" in response.text
-    assert set(Article.objects.values_list("store__name", flat=True)) == {
-        "Innsbruck Centre",
-        "Seefeld",
-    }
+    assert field in response.context["form"].fields
+    assert "3 articles selected" in response.text
+    assert Event.objects.count() == 22 * 3  # nothing recorded yet
 
 
 def test_transfer_action_moves_every_selected_article(admin_client, fleet, stores):
