@@ -13,6 +13,8 @@ from articles import services
 from articles.admin import ADMIN_CSS, TOOL_TEMPLATE
 from articles.forms import ArticleBatchForm, add_service_error
 from articles.models import Status
+from reports.formatting import render_html_figures
+from reports.selectors import SKU_FIGURES, sku_figures
 
 from .models import SKU
 
@@ -25,10 +27,10 @@ class SKUAdmin(admin.ModelAdmin):
         "name",
         "article_count",
         "active_count",
-        "depreciation_rate",
-        "expected_lifetime_days",
-        "selloff_window_days",
-        "replacement_price",
+        "depreciation",
+        "lifetime",
+        "window",
+        "replacement",
     ]
     search_fields = ["code", "name"]
     view_on_site = False  # the SKU's page is this page
@@ -37,7 +39,7 @@ class SKUAdmin(admin.ModelAdmin):
         css = ADMIN_CSS
 
     ordering = ["code"]  # the annotation's GROUP BY drops Meta.ordering
-    readonly_fields = ["next_article_sequence", "created_at", "updated_at"]
+    readonly_fields = ["figures", "next_article_sequence", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["code", "name", "description", "specifications"]}),
         (
@@ -52,6 +54,7 @@ class SKUAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        ("Figures as of today (SPEC.md)", {"fields": ["figures"]}),
         ("Record", {"fields": ["next_article_sequence", "created_at", "updated_at"]}),
     ]
 
@@ -65,6 +68,14 @@ class SKUAdmin(admin.ModelAdmin):
             )
         )
 
+    @admin.display(description="figures")
+    def figures(self, sku: SKU) -> str:
+        """The SKU's main figures, computed from its articles' ledgers (reports.selectors)."""
+        if sku.pk is None:
+            return "—"
+        (row,) = sku_figures(skus=[sku])
+        return render_html_figures(SKU_FIGURES[1:], row)
+
     @admin.display(description="articles", ordering="article_count")
     def article_count(self, sku: SKU) -> int:
         return sku.article_count
@@ -72,6 +83,23 @@ class SKUAdmin(admin.ModelAdmin):
     @admin.display(description="active", ordering="active_count")
     def active_count(self, sku: SKU) -> int:
         return sku.active_count
+
+    # Short headers for the sell-off parameters; "-" means the installation default.
+    @admin.display(description="depreciation / year", ordering="depreciation_rate")
+    def depreciation(self, sku: SKU):
+        return sku.depreciation_rate
+
+    @admin.display(description="lifetime (days)", ordering="expected_lifetime_days")
+    def lifetime(self, sku: SKU):
+        return sku.expected_lifetime_days
+
+    @admin.display(description="window (days)", ordering="selloff_window_days")
+    def window(self, sku: SKU):
+        return sku.selloff_window_days
+
+    @admin.display(description="replacement price", ordering="replacement_price")
+    def replacement(self, sku: SKU):
+        return sku.replacement_price
 
     def has_delete_permission(self, request, obj=None):
         # The articles of a SKU (and their ledgers) keep it.
