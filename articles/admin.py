@@ -19,6 +19,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from reports.formatting import render_html_figures
+from reports.selectors import ARTICLE_FIGURES, article_figures
+
 from . import services
 from .admin_io import ArticleImportExportMixin, EventImportExportMixin
 from .forms import (
@@ -296,9 +299,11 @@ class ArticleAdmin(ArticleImportExportMixin, admin.ModelAdmin):
                 ]
             },
         ),
+        ("Figures as of today (SPEC.md)", {"fields": ["figures"]}),
     ]
     # On the change page these change only through events (or are kept by the services).
     change_readonly_fields = [
+        "figures",
         "status",
         "condition",
         "store",
@@ -351,6 +356,14 @@ class ArticleAdmin(ArticleImportExportMixin, admin.ModelAdmin):
     @admin.display(ordering="on_order")
     def on_order(self, article: Article) -> str:
         return "on order" if article.on_order else ""
+
+    @admin.display(description="figures")
+    def figures(self, article: Article) -> str:
+        """The article's main figures, computed from its ledger (reports.selectors)."""
+        if article.pk is None:
+            return "—"
+        (row,) = article_figures(articles=Article.objects.filter(pk=article.pk))
+        return render_html_figures(ARTICLE_FIGURES[2:], row)
 
     @admin.display(description="SKU specifications")
     def sku_specifications(self, article: Article) -> str:

@@ -426,16 +426,17 @@ class _Dialect:
 
 
 @contextmanager
-def _reading():
+def _reading(scope: _Scope):
     """The dialect for one report, whose statements run in one transaction.
 
-    On PostgreSQL the transaction turns JIT off (compiling these one-off plans costs
+    For a whole-fleet or a store's report on PostgreSQL the transaction turns JIT off (compiling these one-off plans costs
     seconds, more than it saves), gives the hashes and sorts room in memory and makes
     parallel workers cheap to start (a scan of every event is worth splitting). ``SET
     LOCAL`` lasts until the outermost transaction ends.
     """
     sql = _Dialect()
-    if not sql.pg:
+    if not sql.pg or scope.articles is not None or scope.sku_ids is not None:
+        # SQLite has nothing to tune; a page of articles or a few SKUs plans small.
         yield sql
         return
     with transaction.atomic():
@@ -545,7 +546,8 @@ def _articles_cte(sql: _Dialect, scope: _Scope, window_days: int | None, params)
                    {sql.from_epoch("b.p + b.w")} AS pw_ts
             FROM (
                 SELECT a.id, a.number, a.sku_id, a.allocation, a.status, a.condition,
-                       {sql.money("a.purchase_price")} AS price, {p} AS p, {w} AS w
+                       {sql.money("a.purchase_price")} AS price, {p} AS p, {w} AS w,
+                       s.code AS sku_code, s.depreciation_rate AS sku_rate
                 FROM {ARTICLE_TABLE} a JOIN {SKU_TABLE} s ON s.id = a.sku_id
                 WHERE {scope.where(params)}
             ) b
@@ -578,6 +580,9 @@ class _ArticleRow:
     open_at_end: bool
     busy_in_window: bool
     out_of_use_at_end: bool
+    sku_code: str
+    rate: Decimal  # the SKU's depreciation rate, with the default filled in
+    paid_back_at: Any  # the moment, as read from SQL (articles report only)
     owned_seconds: Decimal = ZERO  # max(0, E - P)
 
     def __post_init__(self):
@@ -672,8 +677,26 @@ def _article_rows(
             " AND e.status = 'out_of_use' AND (e.ended_at IS NULL OR e.ended_at > %(t)s))"
         )
     names = list(aggregates)
+    paid_back, paid_back_join = "", ""
+    if report == "articles":
+        # The first event at which the running net (revenue except sales, minus every
+        # cost, in occurred_at order, ties in the order recorded) reaches the price.
+        paid_back = f"""
+        r AS (
+            SELECT e.article_id, e.occurred_at, a.price,
+                   SUM(CASE WHEN e.kind = 'sale' THEN 0 ELSE {revenue} END - {cost})
+                       OVER (PARTITION BY e.article_id ORDER BY e.occurred_at, e.id
+                             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running
+            FROM {EVENT_TABLE} e JOIN a ON a.id = e.article_id
+            WHERE e.occurred_at < %(t)s AND a.price > 0
+        ),
+        pb AS (
+            SELECT article_id, MIN(occurred_at) AS paid_back_at FROM r
+            WHERE running >= price GROUP BY article_id
+        ),"""
+        paid_back_join = "LEFT JOIN pb ON pb.article_id = a.id"
     query = f"""
-        WITH {articles},
+        WITH {articles},{paid_back}
         g AS (
             SELECT e.article_id, {", ".join(f"{sql_} AS {name}" for name, sql_ in aggregates.items())}
             FROM {EVENT_TABLE} e JOIN a ON a.id = e.article_id
@@ -688,8 +711,9 @@ def _article_rows(
                    WHERE e.article_id = a.id AND {usage} AND e.occurred_at < %(t)s
                      AND {clip_end} > {late_start}
                ) END AS late_time,
-               {", ".join(f"g.{name}" for name in names)}
-        FROM a LEFT JOIN g ON g.article_id = a.id
+               {", ".join(f"g.{name}" for name in names)}, a.sku_code, a.sku_rate,
+               {"pb.paid_back_at" if report == "articles" else "NULL"} AS paid_back_at
+        FROM a LEFT JOIN g ON g.article_id = a.id {paid_back_join}
     """
     with connection.cursor() as cursor:
         cursor.execute(query, params)
@@ -699,7 +723,8 @@ def _article_rows(
     result = []
     for row in rows:
         late_time = row[9]
-        values = dict(zip(names, row[10:], strict=True))
+        values = dict(zip(names, row[10 : 10 + len(names)], strict=True))
+        sku_code, sku_rate, paid_back_at = row[10 + len(names) :]
         last_out, last_up = values["last_out"], values.get("last_up")
         disposed = sql.epoch_of(last_out) if _later(last_out, values["last_back"]) else None
         out_of_use = _later(values.get("last_down"), last_up) or _later(
@@ -729,40 +754,13 @@ def _article_rows(
                 open_at_end=bool(values.get("open_at_end")),
                 busy_in_window=bool(values.get("busy_in_window")),
                 out_of_use_at_end=out_of_use,
+                sku_code=sku_code,
+                rate=settings.DEPRECIATION_RATE if sku_rate is None else Decimal(sku_rate),
+                paid_back_at=paid_back_at,
             )
         )
     result.sort(key=lambda row: row.number)
     return result
-
-
-def _paid_back_dates(horizon: Horizon, scope: _Scope, sql: _Dialect) -> dict[int, dt.date]:
-    """The local date of the first event at which the running net reaches the price.
-
-    The running net (revenue except sales, minus every cost) is a window sum over each
-    article's events before T in occurred_at order, ties in the order recorded.
-    """
-    params: dict[str, Any] = {"t": sql.timestamp(horizon.end), "t_epoch": horizon.epoch}
-    revenue, cost = sql.money("e.revenue"), sql.money("e.cost")
-    query = f"""
-        WITH {_articles_cte(sql, scope, None, params)},
-        r AS (
-            SELECT e.article_id, e.occurred_at, a.price,
-                   SUM(CASE WHEN e.kind = 'sale' THEN 0 ELSE {revenue} END - {cost})
-                       OVER (PARTITION BY e.article_id ORDER BY e.occurred_at, e.id
-                             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running
-            FROM {EVENT_TABLE} e JOIN a ON a.id = e.article_id
-            WHERE e.occurred_at < %(t)s AND a.price > 0
-        )
-        SELECT article_id, MIN(occurred_at) FROM r WHERE running >= price GROUP BY article_id
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        rows = cursor.fetchall()
-    zone = timezone.get_default_timezone()
-    return {
-        article_id: timezone.localtime(sql.as_datetime(moment), zone).date()
-        for article_id, moment in rows
-    }
 
 
 def _peaks_on_order(horizon: Horizon, scope: _Scope, window_days, sql: _Dialect):
@@ -829,8 +827,6 @@ def _article_figure(
     row: _ArticleRow,
     *,
     horizon: Horizon,
-    sku_code: str,
-    rate: Decimal,
     paid_back_on: dt.date | None,
     depreciation: _Depreciation,
 ) -> dict[str, Any]:
@@ -842,10 +838,10 @@ def _article_figure(
         estimated_value = ZERO.quantize(CENT)
     else:
         age = Decimal(horizon.epoch) - row.start
-        estimated_value = depreciation.value(price, row.condition, rate, age)
+        estimated_value = depreciation.value(price, row.condition, row.rate, age)
     return {
         "number": row.number,
-        "sku_code": sku_code,
+        "sku_code": row.sku_code,
         "usage_count": row.usage_count,
         "usage_days": usage_days,
         "owned_days": owned_days,
@@ -872,26 +868,23 @@ def article_figures(
 
     ``articles`` limits the rows to a queryset, which may be a sliced page of a list
     (``Article.objects.order_by("number")[50:100]``). ``window_days`` is accepted for
-    symmetry with the other reports; no per-article figure depends on it. Three
-    statements whatever the number of articles (four in a zone with summer time).
+    symmetry with the other reports; no per-article figure depends on it. One
+    statement whatever the number of articles (two in a zone with summer time).
     """
     _check_window(window_days)
     horizon = Horizon.of(as_of)
     scope = _Scope(articles=articles)
-    with _reading() as sql:
+    with _reading(scope) as sql:
         rows = _article_rows(horizon, scope, window_days, sql, report="articles")
-        if not rows:
-            return []
-        paid_back = _paid_back_dates(horizon, scope, sql)
-    skus = {sku.pk: sku for sku in SKU.objects.filter(pk__in={row.sku_id for row in rows})}
+    zone = timezone.get_default_timezone()
     depreciation = _Depreciation()
     return [
         _article_figure(
             row,
             horizon=horizon,
-            sku_code=skus[row.sku_id].code,
-            rate=Decimal(skus[row.sku_id].effective_depreciation_rate),
-            paid_back_on=paid_back.get(row.id),
+            paid_back_on=None
+            if row.paid_back_at is None
+            else timezone.localtime(sql.as_datetime(row.paid_back_at), zone).date(),
             depreciation=depreciation,
         )
         for row in rows
@@ -991,7 +984,7 @@ def _sku_reports(
     sku_list = sorted(skus if skus is not None else SKU.objects.all(), key=lambda s: s.code)
     sku_ids = None if skus is None else [sku.pk for sku in sku_list]
     scope = _Scope(sku_ids=sku_ids, store=store)
-    with _reading() as sql:
+    with _reading(scope) as sql:
         rows = _article_rows(horizon, scope, window_days, sql, report=report)
         peaks = _peaks_on_order(horizon, scope, window_days, sql)
         latest_prices = _latest_purchase_prices(horizon, sku_ids, sql)
@@ -1018,7 +1011,8 @@ def sku_figures(
 ) -> list[dict[str, Any]]:
     """SPEC.md's per-SKU figures (with the sell-off figures per SKU), sorted by code.
 
-    ``skus`` limits the SKUs (every SKU is listed, also one without articles);
+    ``skus`` (a queryset or a list) limits the SKUs (every SKU is listed, also one
+    without articles);
     ``store`` limits the articles to those now in that store. Four statements.
     """
     _, reports = _sku_reports(

@@ -334,9 +334,9 @@ def test_article_figures_query_count_does_not_grow(django_assert_max_num_queries
         services.usage_start(
             article=article, started_at=at("2025-02-01"), ended_at=at("2025-02-02"), revenue="5"
         )
-    # Three statements (one more in a zone with summer time); on PostgreSQL also the
+    # One statement (two in a zone with summer time); on PostgreSQL also the
     # savepoint, its release and the SET LOCAL of the report transaction.
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(4):
         rows = article_figures(as_of=AS_OF)
     assert len(rows) == 25
     assert Event.objects.count() == 50
