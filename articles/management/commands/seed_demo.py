@@ -1,6 +1,7 @@
 """``manage.py seed_demo [--seed N] [--articles N] [--if-empty]``: the demo fleet."""
 
 import datetime as dt
+import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -69,7 +70,7 @@ class Command(BaseCommand):
                 desc="Demo fleet",
                 unit="article",
                 disable=options["verbosity"] < 1,
-                file=self.stderr._out,
+                file=sys.stderr,
             ),
         )
         self.stdout.write(
