@@ -540,3 +540,20 @@ def test_progress_is_reported_while_checking_applying_and_writing(fleet, tmp_pat
         ("Applying events", True),
         ("Writing events", True),
     ]
+
+
+def test_a_database_refusal_is_a_plain_error_and_nothing_is_written(fleet, tmp_path, monkeypatch):
+    from django.db import IntegrityError
+
+    from articles import imports
+
+    def refuse(*args, **kwargs):
+        raise IntegrityError('conflicting key value violates exclusion constraint "x"')
+
+    monkeypatch.setattr(imports, "insert_values", refuse)
+    before = snapshot()
+
+    with pytest.raises(ImportFailed, match="The database refused the import"):
+        events_import(path=write_csv(tmp_path, "events.csv", [GOOD]))
+
+    assert snapshot() == before
