@@ -665,17 +665,27 @@ def _article_rows(
         "MAX(e.occurred_at) FILTER (WHERE e.kind = 'status_change'"
         f" AND e.status IN ({BACK_STATUSES_SQL}))"
     )
+    out_of_use = "0"
     if report != "articles":
-        aggregates["last_down"] = (
+        # Out of use at T matters only for an article with a usage open at T (is it on
+        # order?): a correlated subquery for those few, not an aggregate over all.
+        down = (
             "MAX(e.occurred_at) FILTER (WHERE e.kind = 'status_change' AND e.status = 'out_of_use')"
         )
-        aggregates["last_up"] = (
-            "MAX(e.occurred_at) FILTER (WHERE e.kind = 'status_change' AND e.status = 'active')"
-        )
-        aggregates["open_downtime"] = (
+        up = "MAX(e.occurred_at) FILTER (WHERE e.kind = 'status_change' AND e.status = 'active')"
+        downtime = (
             f"MAX(e.occurred_at) FILTER (WHERE e.kind IN ({SERVICE_SQL})"
             " AND e.status = 'out_of_use' AND (e.ended_at IS NULL OR e.ended_at > %(t)s))"
         )
+        out_of_use = f"""CASE WHEN g.open_at_end > 0 THEN (
+                   SELECT CASE WHEN ({down} IS NOT NULL AND ({up} IS NULL OR {down} > {up}))
+                                 OR ({downtime} IS NOT NULL
+                                     AND ({up} IS NULL OR {downtime} > {up}))
+                               THEN 1 ELSE 0 END
+                   FROM {EVENT_TABLE} e
+                   WHERE e.article_id = a.id AND e.occurred_at < %(t)s
+                     AND e.kind IN ({SERVICE_SQL}, 'status_change')
+               ) ELSE 0 END"""
     names = list(aggregates)
     paid_back, paid_back_join = "", ""
     if report == "articles":
@@ -712,6 +722,7 @@ def _article_rows(
                      AND {clip_end} > {late_start}
                ) END AS late_time,
                {", ".join(f"g.{name}" for name in names)}, a.sku_code, a.sku_rate,
+               {out_of_use} AS out_of_use_at_end,
                {"pb.paid_back_at" if report == "articles" else "NULL"} AS paid_back_at
         FROM a LEFT JOIN g ON g.article_id = a.id {paid_back_join}
     """
@@ -724,12 +735,9 @@ def _article_rows(
     for row in rows:
         late_time = row[9]
         values = dict(zip(names, row[10 : 10 + len(names)], strict=True))
-        sku_code, sku_rate, paid_back_at = row[10 + len(names) :]
-        last_out, last_up = values["last_out"], values.get("last_up")
+        sku_code, sku_rate, out_of_use, paid_back_at = row[10 + len(names) :]
+        last_out = values["last_out"]
         disposed = sql.epoch_of(last_out) if _later(last_out, values["last_back"]) else None
-        out_of_use = _later(values.get("last_down"), last_up) or _later(
-            values.get("open_downtime"), last_up
-        )
         result.append(
             _ArticleRow(
                 id=row[0],
@@ -753,7 +761,7 @@ def _article_rows(
                 first_window_net=money(values.get("first_window_net")),
                 open_at_end=bool(values.get("open_at_end")),
                 busy_in_window=bool(values.get("busy_in_window")),
-                out_of_use_at_end=out_of_use,
+                out_of_use_at_end=bool(out_of_use),
                 sku_code=sku_code,
                 rate=settings.DEPRECIATION_RATE if sku_rate is None else Decimal(sku_rate),
                 paid_back_at=paid_back_at,
