@@ -731,6 +731,8 @@ def _article_rows(
         rows = cursor.fetchall()
     t_epoch = Decimal(horizon.epoch)
     money, seconds = sql.to_money, sql.to_seconds
+    # SKU rates as read (SQLite returns a float: its shortest text is the stored value).
+    rates: dict[Any, Decimal] = {None: Decimal(settings.DEPRECIATION_RATE)}
     result = []
     for row in rows:
         late_time = row[9]
@@ -763,7 +765,9 @@ def _article_rows(
                 busy_in_window=bool(values.get("busy_in_window")),
                 out_of_use_at_end=bool(out_of_use),
                 sku_code=sku_code,
-                rate=settings.DEPRECIATION_RATE if sku_rate is None else Decimal(sku_rate),
+                rate=rates[sku_rate]
+                if sku_rate in rates
+                else rates.setdefault(sku_rate, Decimal(str(sku_rate))),
                 paid_back_at=paid_back_at,
             )
         )
@@ -1147,8 +1151,8 @@ def fleet_monthly_totals(*, as_of: dt.date | None = None, months: int = 24) -> l
 
     Two queries: the months are a small inline table joined to the events.
     """
-    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
-        raise ValueError(f"The number of months must be at least 1: {months!r}.")
+    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 1200:
+        raise ValueError(f"The number of months must be from 1 to 1200, not {months!r}.")
     horizon = Horizon.of(as_of)
     sql = _Dialect()
     zone = timezone.get_default_timezone()
