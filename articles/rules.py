@@ -49,6 +49,12 @@ def kind_label(kind: str) -> str:
     return EventKind(kind).label.lower()
 
 
+def a_kind(kind: str) -> str:
+    """The kind with its indefinite article, to open a sentence: "An inspection"."""
+    label = kind_label(kind)
+    return f"{'An' if label[:1] in 'aeiou' else 'A'} {label}"
+
+
 def status_label(status: str) -> str:
     return Status(status).label.lower()
 
@@ -252,9 +258,7 @@ def check_event_row(
 
     def refuse_field(field: str, value: Any) -> None:
         if value:
-            raise ValidationError(
-                {field: f"A {kind_label(kind)} takes no {field.replace('_', ' ')}."}
-            )
+            raise ValidationError({field: f"{a_kind(kind)} takes no {field.replace('_', ' ')}."})
 
     if kind not in EVENT_KINDS:
         raise ValidationError({"kind": f"{kind!r} is not an event kind."})
@@ -296,7 +300,7 @@ def check_event_row(
     elif kind in (EventKind.INCOME, EventKind.EXPENSE):
         if not revenue and not cost:
             field = "revenue" if kind == EventKind.INCOME else "cost"
-            raise ValidationError({field: f"An {kind_label(kind)} needs an amount."})
+            raise ValidationError({field: f"{a_kind(kind)} needs an amount."})
     elif kind == EventKind.NOTE:
         refuse_money("note")
     elif kind == EventKind.RETIREMENT:

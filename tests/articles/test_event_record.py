@@ -182,3 +182,16 @@ def test_an_anonymous_or_unsaved_user_is_recorded_as_nobody(article):
     event = record(article, EventKind.NOTE, notes="x", acting_user=AnonymousUser())
 
     assert event.recorded_by is None
+
+
+def test_refusal_messages_use_an_before_a_vowel(article, user, assert_refused):
+    assert_refused(
+        services.event_record,
+        "An inspection takes no revenue.",
+        article=article,
+        kind=EventKind.INSPECTION,
+        occurred_at=at(3),
+        revenue="5",
+        condition=Condition.GOOD,
+        acting_user=user,
+    )
