@@ -112,9 +112,19 @@ def _refuse_overlap(article: Article, start: dt.datetime, end: dt.datetime | Non
 _check_times = rules.check_times
 
 
+def _validate_event(event: Event) -> None:
+    """Check the event's fields (choices, money >= 0, lengths).
+
+    Its check constraints are not validated again in Python: the rules have already
+    checked the times, the database holds every constraint, and Django would spend
+    one query per check constraint on each event.
+    """
+    event.full_clean(exclude=["article", "recorded_by"], validate_constraints=False)
+
+
 def _save_event(event: Event) -> Event:
     """Validate and insert an event; the database's own refusal becomes a clear one."""
-    event.full_clean(exclude=["article", "recorded_by"])
+    _validate_event(event)
     try:
         with transaction.atomic():
             event.save()
@@ -447,7 +457,7 @@ def _close_usage(
     if notes:
         usage.notes = f"{usage.notes}\n{notes}".strip()
         fields.append("notes")
-    usage.full_clean(exclude=["article", "recorded_by"])
+    _validate_event(usage)
     usage.save(update_fields=fields)
     if condition:
         _set_article(article, condition=condition)
@@ -574,7 +584,7 @@ def service_end(
     if notes:
         event.notes = f"{event.notes}\n{notes}".strip()
         fields.append("notes")
-    event.full_clean(exclude=["article", "recorded_by"])
+    _validate_event(event)
     event.save(update_fields=fields)
     changes = {}
     if event.condition:
