@@ -241,7 +241,9 @@ class SkuParameters:
         else:
             hurdle = None
         return cls(
-            window_days=window_days or sku.effective_selloff_window_days,
+            # A SKU's window beyond a century is read as a century (the calendar's
+            # arithmetic has limits; the figures do not change for any real fleet).
+            window_days=min(window_days or sku.effective_selloff_window_days, MAX_WINDOW_DAYS),
             rate=Decimal(sku.effective_depreciation_rate),
             expected_lifetime_days=sku.expected_lifetime_days,
             replacement_price=replacement,
@@ -535,10 +537,8 @@ def _articles_cte(sql: _Dialect, scope: _Scope, window_days: int | None, params)
     params["window"] = window_days
     params["default_window"] = settings.SELLOFF_WINDOW_DAYS
     p = f"{sql.date_epoch('a.purchased_on')} - {sql.purchase_offsets('a.purchased_on')}"
-    w = (
-        f"CAST(COALESCE(%(window)s, s.selloff_window_days, %(default_window)s) AS BIGINT)"
-        f" * {SECONDS_PER_DAY}"
-    )
+    window = "COALESCE(%(window)s, s.selloff_window_days, %(default_window)s)"
+    w = f"CAST({sql.least(window, str(MAX_WINDOW_DAYS))} AS BIGINT) * {SECONDS_PER_DAY}"
     return f"""
         a AS NOT MATERIALIZED (
             SELECT b.*, {sql.from_epoch("b.p")} AS p_ts,
@@ -775,15 +775,22 @@ def _article_rows(
     return result
 
 
-def _peaks_on_order(horizon: Horizon, scope: _Scope, window_days, sql: _Dialect):
+def _peaks_on_order(
+    horizon: Horizon, scope: _Scope, window_days, sql: _Dialect, *, longest_window: int
+):
     """Per SKU, the most articles on order at one instant of [T - W, T).
 
     A sweep: every usage open at some instant of the window adds +1 at its start
     (or at T - W) and -1 at its end if it ends before T; a running sum ordered by
     time, ends before starts at the same instant (usages are half-open), peaks at
-    the busiest instant.
+    the busiest instant. ``longest_window`` (days) lets the database drop the usages
+    that ended before every SKU's window before it joins them to their articles.
     """
-    params: dict[str, Any] = {"t": sql.timestamp(horizon.end), "t_epoch": horizon.epoch}
+    params: dict[str, Any] = {
+        "t": sql.timestamp(horizon.end),
+        "t_epoch": horizon.epoch,
+        "earliest": sql.timestamp(horizon.before(longest_window)),
+    }
     query = f"""
         WITH {_articles_cte(sql, scope, window_days, params)},
         points AS (
@@ -793,6 +800,7 @@ def _peaks_on_order(horizon: Horizon, scope: _Scope, window_days, sql: _Dialect)
             FROM {EVENT_TABLE} e JOIN a ON a.id = e.article_id
                  CROSS JOIN (SELECT 1 AS delta UNION ALL SELECT -1 AS delta) k
             WHERE e.kind IN ({USAGE_SQL}) AND e.occurred_at < %(t)s
+              AND (e.ended_at IS NULL OR e.ended_at > %(earliest)s)
               AND (e.ended_at IS NULL OR (e.ended_at > e.occurred_at AND e.ended_at > a.ws_ts))
               AND (k.delta = 1 OR e.ended_at < %(t)s)
         ),
@@ -998,7 +1006,11 @@ def _sku_reports(
     scope = _Scope(sku_ids=sku_ids, store=store)
     with _reading(scope) as sql:
         rows = _article_rows(horizon, scope, window_days, sql, report=report)
-        peaks = _peaks_on_order(horizon, scope, window_days, sql)
+        longest = window_days or min(
+            max((sku.effective_selloff_window_days for sku in sku_list), default=1),
+            MAX_WINDOW_DAYS,
+        )
+        peaks = _peaks_on_order(horizon, scope, window_days, sql, longest_window=longest)
         latest_prices = _latest_purchase_prices(horizon, sku_ids, sql)
     by_sku: dict[int, list[_ArticleRow]] = defaultdict(list)
     for row in rows:

@@ -342,3 +342,11 @@ def test_fleet_months_follow_the_installations_time_zone(settings):
     )
     may, june = fleet_monthly_totals(as_of=AS_OF, months=2)
     assert (may["revenue"], june["revenue"]) == (Decimal("0.00"), Decimal("7.00"))
+
+
+def test_a_sku_window_beyond_a_century_reads_as_a_century():
+    sku = SKUFactory(code="FOREVER", selloff_window_days=10_000_000)
+    article = add(sku, "F-1", "2000-01-01")
+    services.usage_start(article=article, started_at=at("1990-01-01"), ended_at=at("2001-01-01"))
+    # The window [T - 36,500 days, T) begins in 1925: the old usage is in it.
+    assert figures_of(sku)["peak_on_order"] == 1
