@@ -665,6 +665,9 @@ def _article_rows(
         "MAX(e.occurred_at) FILTER (WHERE e.kind = 'status_change'"
         f" AND e.status IN ({BACK_STATUSES_SQL}))"
     )
+    # The latest end of a usage (T when open): only past a disposal is there usage to
+    # take back, which a ledger kept by the services never has.
+    aggregates["last_use"] = f"MAX({clip_end}) FILTER (WHERE {usage})"
     out_of_use = "0"
     if report != "articles":
         # Out of use at T matters only for an article with a usage open at T (is it on
@@ -714,7 +717,7 @@ def _article_rows(
             GROUP BY e.article_id
         )
         SELECT a.id, a.number, a.sku_id, a.allocation, a.status, a.condition, a.price, a.p,
-               a.w, CASE WHEN g.last_out IS NOT NULL
+               a.w, CASE WHEN g.last_out IS NOT NULL AND g.last_use > g.last_out
                          AND (g.last_back IS NULL OR g.last_out > g.last_back) THEN (
                    SELECT SUM({sql.seconds_between(clip_end, late_start)})
                    FROM {EVENT_TABLE} e
@@ -771,7 +774,8 @@ def _article_rows(
                 paid_back_at=paid_back_at,
             )
         )
-    result.sort(key=lambda row: row.number)
+    if report != "skus":
+        result.sort(key=lambda row: row.number)
     return result
 
 
