@@ -594,11 +594,6 @@ class _ArticleRow:
         return self.open_at_end and self.disposed is None and not self.out_of_use_at_end
 
 
-def _later(first: Any, second: Any) -> bool:
-    """first > second for two moments read from SQL; a missing one is never later."""
-    return first is not None and (second is None or first > second)
-
-
 def _article_rows(
     horizon: Horizon,
     scope: _Scope,
@@ -689,7 +684,9 @@ def _article_rows(
                    WHERE e.article_id = a.id AND e.occurred_at < %(t)s
                      AND e.kind IN ({SERVICE_SQL}, 'status_change')
                ) ELSE 0 END"""
-    names = list(aggregates)
+    # What Python reads; the moments that decide "disposed at T" stay in the database.
+    shown = [name for name in aggregates if name not in ("last_out", "last_back", "last_use")]
+    disposed_at_t = "g.last_out IS NOT NULL AND (g.last_back IS NULL OR g.last_out > g.last_back)"
     paid_back, paid_back_join = "", ""
     if report == "articles":
         # The first event at which the running net (revenue except sales, minus every
@@ -716,15 +713,17 @@ def _article_rows(
             WHERE e.occurred_at < %(t)s
             GROUP BY e.article_id
         )
-        SELECT a.id, a.number, a.sku_id, a.allocation, a.status, a.condition, a.price, a.p,
-               a.w, CASE WHEN g.last_out IS NOT NULL AND g.last_use > g.last_out
-                         AND (g.last_back IS NULL OR g.last_out > g.last_back) THEN (
+        SELECT a.id, {"NULL" if report == "skus" else "a.number"}, a.sku_id, a.allocation,
+               a.status, a.condition, a.price, a.p, a.w,
+               CASE WHEN {disposed_at_t} THEN g.last_out END AS disposed_at,
+               CASE WHEN {disposed_at_t} AND g.last_use > g.last_out THEN (
                    SELECT SUM({sql.seconds_between(clip_end, late_start)})
                    FROM {EVENT_TABLE} e
                    WHERE e.article_id = a.id AND {usage} AND e.occurred_at < %(t)s
                      AND {clip_end} > {late_start}
                ) END AS late_time,
-               {", ".join(f"g.{name}" for name in names)}, a.sku_code, a.sku_rate,
+               {", ".join(f"g.{name}" for name in shown)},
+               {"a.sku_code, a.sku_rate" if report == "articles" else "NULL, NULL"},
                {out_of_use} AS out_of_use_at_end,
                {"pb.paid_back_at" if report == "articles" else "NULL"} AS paid_back_at
         FROM a LEFT JOIN g ON g.article_id = a.id {paid_back_join}
@@ -736,13 +735,16 @@ def _article_rows(
     money, seconds = sql.to_money, sql.to_seconds
     # SKU rates as read (SQLite returns a float: its shortest text is the stored value).
     rates: dict[Any, Decimal] = {None: Decimal(settings.DEPRECIATION_RATE)}
+    at = {name: 11 + index for index, name in enumerate(shown)}
+    after = 11 + len(shown)
+
+    def column(row: tuple, name: str) -> Any:
+        return row[at[name]] if name in at else None
+
     result = []
     for row in rows:
-        late_time = row[9]
-        values = dict(zip(names, row[10 : 10 + len(names)], strict=True))
-        sku_code, sku_rate, out_of_use, paid_back_at = row[10 + len(names) :]
-        last_out = values["last_out"]
-        disposed = sql.epoch_of(last_out) if _later(last_out, values["last_back"]) else None
+        sku_code, sku_rate, out_of_use, paid_back_at = row[after:]
+        disposed = None if row[9] is None else sql.epoch_of(row[9])
         result.append(
             _ArticleRow(
                 id=row[0],
@@ -756,16 +758,16 @@ def _article_rows(
                 disposed=disposed,
                 end=t_epoch if disposed is None else min(disposed, t_epoch),
                 window=int(row[8]),
-                usage_count=int(values["usage_count"] or 0),
-                usage_seconds=seconds(values["usage_time"]) - seconds(late_time),
-                revenue=money(values["revenue"]),
-                expenses=money(values["expenses"]),
-                sale_proceeds=money(values.get("sale_proceeds")),
-                revenue_year=money(values.get("revenue_year")),
-                trailing_net=money(values.get("trailing_net")),
-                first_window_net=money(values.get("first_window_net")),
-                open_at_end=bool(values.get("open_at_end")),
-                busy_in_window=bool(values.get("busy_in_window")),
+                usage_count=int(row[at["usage_count"]] or 0),
+                usage_seconds=seconds(row[at["usage_time"]]) - seconds(row[10]),
+                revenue=money(row[at["revenue"]]),
+                expenses=money(row[at["expenses"]]),
+                sale_proceeds=money(column(row, "sale_proceeds")),
+                revenue_year=money(column(row, "revenue_year")),
+                trailing_net=money(column(row, "trailing_net")),
+                first_window_net=money(column(row, "first_window_net")),
+                open_at_end=bool(column(row, "open_at_end")),
+                busy_in_window=bool(column(row, "busy_in_window")),
                 out_of_use_at_end=bool(out_of_use),
                 sku_code=sku_code,
                 rate=rates[sku_rate]
