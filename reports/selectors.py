@@ -2,24 +2,26 @@
 
 Every report function reads the ledger with a fixed handful of SQL statements whatever
 the number of articles: one aggregate pass over the events gives one row per article
-(usage count and seconds, money, windowed money, on-order flags), a window function
-gives ``paid_back_on`` and another the peak number of articles on order per SKU. Python
-then finishes over one row per article: day counts as exact decimals, medians,
-Kaplan–Meier, fractional powers of the depreciation.
+(usage count and time, money, windowed money, on-order flags, the moments that decide
+whether it is disposed at T), a window function in the same statement gives
+``paid_back_on``, and another statement sweeps the usages for the peak number of
+articles on order per SKU. Python then finishes over one row per article: day counts
+as exact decimals, medians, Kaplan–Meier, fractional powers of the depreciation.
 
-Time arithmetic is done in epoch seconds, the same on PostgreSQL and SQLite. The
-horizon T is the instant at which the day after the as-of date begins in the
+The horizon T is the instant at which the day after the as-of date begins in the
 installation's time zone; P, the instant at which an article's purchase day begins, is
-computed in SQL from the date and the zone's UTC offset on that day (a ``CASE`` over the
-offset changes between the oldest and newest purchase dates), so that daylight saving
-time is exact. A day is 86,400 seconds, also for windows: T - W is W × 86,400 seconds
-before T.
+computed in SQL from the date and the zone's UTC offset on that day (a ``CASE`` over
+the purchase dates on which the offset changes), so that daylight saving time is
+exact. Events are compared with T, P, T - W and P + W as timestamps; durations are
+summed as intervals on PostgreSQL and as epoch seconds (read to the microsecond) on
+SQLite. A day is 86,400 seconds, also for windows: T - W is W × 86,400 seconds before T.
 
-Money is summed in cents (integers on SQLite, exact numerics on PostgreSQL) and
-returned as ``Decimal``. Money figures are rounded to the cent where SPEC.md derives
-them by arithmetic that can leave fractions of a cent (``estimated_value``,
-``renewal_hurdle``, ``challenger_margin``), so that the figures built from them
-(``value_loss``, ``keep_margin``, ``renewal_gain``) add up exactly as shown.
+Money is summed exactly: as numerics on PostgreSQL, as whole cents on SQLite (which
+stores decimals as floats), and returned as ``Decimal``. Money figures are rounded to
+the cent where SPEC.md derives them by arithmetic that can leave fractions of a cent
+(``estimated_value``, ``renewal_hurdle``, ``challenger_margin``), so that the figures
+built from them (``value_loss``, ``keep_margin``, ``renewal_gain``) add up exactly as
+shown.
 
 Decisions where SPEC.md leaves room (also in the report of issue 3):
 
@@ -331,7 +333,7 @@ class _Dialect:
         self._offsets: dict[str, str] = {}
 
     def purchase_offsets(self, column: str) -> str:
-        """``_purchase_offsets`` once per report (it reads the range of purchase dates)."""
+        """``_purchase_offsets`` once per report (it reads the distinct purchase dates)."""
         if column not in self._offsets:
             self._offsets[column] = _purchase_offsets(self, column)
         return self._offsets[column]
@@ -431,10 +433,10 @@ class _Dialect:
 def _reading(scope: _Scope):
     """The dialect for one report, whose statements run in one transaction.
 
-    For a whole-fleet or a store's report on PostgreSQL the transaction turns JIT off (compiling these one-off plans costs
-    seconds, more than it saves), gives the hashes and sorts room in memory and makes
-    parallel workers cheap to start (a scan of every event is worth splitting). ``SET
-    LOCAL`` lasts until the outermost transaction ends.
+    For a whole-fleet or a store's report on PostgreSQL the transaction turns JIT off
+    (compiling these one-off plans costs seconds, more than it saves), gives the hashes
+    and sorts room in memory and makes parallel workers cheap to start (a scan of every
+    event is worth splitting). ``SET LOCAL`` lasts until the outermost transaction ends.
     """
     sql = _Dialect()
     if not sql.pg or scope.articles is not None or scope.sku_ids is not None:
@@ -471,10 +473,6 @@ class _Scope:
     articles: QuerySet | None = None
     sku_ids: list[int] | None = None
     store: Store | None = None
-
-    @property
-    def is_everything(self) -> bool:
-        return self.articles is None and self.sku_ids is None and self.store is None
 
     def where(self, params: dict[str, Any]) -> str:
         conditions = ["1 = 1"]
