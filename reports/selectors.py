@@ -735,9 +735,24 @@ def _article_rows(
     rates: dict[Any, Decimal] = {None: Decimal(settings.DEPRECIATION_RATE)}
     at = {name: 11 + index for index, name in enumerate(shown)}
     after = 11 + len(shown)
+    count, time, revenue_at, expenses_at = (
+        at[name] for name in ("usage_count", "usage_time", "revenue", "expenses")
+    )
+    # Columns this report does not compute have no index: they read as NULL.
+    sale_at, year_at, trailing_at, first_at, open_at, busy_at = (
+        at.get(name)
+        for name in (
+            "sale_proceeds",
+            "revenue_year",
+            "trailing_net",
+            "first_window_net",
+            "open_at_end",
+            "busy_in_window",
+        )
+    )
 
-    def column(row: tuple, name: str) -> Any:
-        return row[at[name]] if name in at else None
+    def column(row: tuple, index: int | None) -> Any:
+        return None if index is None else row[index]
 
     result = []
     for row in rows:
@@ -756,16 +771,16 @@ def _article_rows(
                 disposed=disposed,
                 end=t_epoch if disposed is None else min(disposed, t_epoch),
                 window=int(row[8]),
-                usage_count=int(row[at["usage_count"]] or 0),
-                usage_seconds=seconds(row[at["usage_time"]]) - seconds(row[10]),
-                revenue=money(row[at["revenue"]]),
-                expenses=money(row[at["expenses"]]),
-                sale_proceeds=money(column(row, "sale_proceeds")),
-                revenue_year=money(column(row, "revenue_year")),
-                trailing_net=money(column(row, "trailing_net")),
-                first_window_net=money(column(row, "first_window_net")),
-                open_at_end=bool(column(row, "open_at_end")),
-                busy_in_window=bool(column(row, "busy_in_window")),
+                usage_count=int(row[count] or 0),
+                usage_seconds=seconds(row[time]) - seconds(row[10]),
+                revenue=money(row[revenue_at]),
+                expenses=money(row[expenses_at]),
+                sale_proceeds=money(column(row, sale_at)),
+                revenue_year=money(column(row, year_at)),
+                trailing_net=money(column(row, trailing_at)),
+                first_window_net=money(column(row, first_at)),
+                open_at_end=bool(column(row, open_at)),
+                busy_in_window=bool(column(row, busy_at)),
                 out_of_use_at_end=bool(out_of_use),
                 sku_code=sku_code,
                 rate=rates[sku_rate]
