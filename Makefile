@@ -40,5 +40,7 @@ test: lint
 	$(PRODUCTION_CHECK_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Timings at realistic scale on the PostgreSQL server at 127.0.0.1:5432 (see benchmarks/).
 benchmark: install
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/reports_bench.py
+	$(BIN)/python benchmarks/imports_bench.py
