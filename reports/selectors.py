@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import threading
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
@@ -331,6 +332,7 @@ class _Dialect:
             )
         self.pg = self.vendor == "postgresql"
         self._offsets: dict[str, str] = {}
+        self.snapshot: str | None = None  # exported by _reading, for _concurrently
 
     def purchase_offsets(self, column: str) -> str:
         """``_purchase_offsets`` once per report (it reads the distinct purchase dates)."""
@@ -429,6 +431,12 @@ class _Dialect:
         return value
 
 
+TUNING = (
+    f"SET LOCAL jit = off; SET LOCAL work_mem = '{WORK_MEM}';"
+    " SET LOCAL parallel_setup_cost = 10; SET LOCAL parallel_tuple_cost = 0.001"
+)
+
+
 @contextmanager
 def _reading(scope: _Scope):
     """The dialect for one report, whose statements run in one transaction.
@@ -437,19 +445,80 @@ def _reading(scope: _Scope):
     (compiling these one-off plans costs seconds, more than it saves), gives the hashes
     and sorts room in memory and makes parallel workers cheap to start (a scan of every
     event is worth splitting). ``SET LOCAL`` lasts until the outermost transaction ends.
+
+    When the report's transaction is the outermost one, it is REPEATABLE READ and
+    exports its snapshot, so that a second connection can run a statement of the same
+    report at the same time and see exactly the same ledger (``_concurrently``).
     """
     sql = _Dialect()
     if not sql.pg or scope.articles is not None or scope.sku_ids is not None:
         # SQLite has nothing to tune; a page of articles or a few SKUs plans small.
         yield sql
         return
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SET LOCAL jit = off; SET LOCAL work_mem = '{WORK_MEM}';"
-                " SET LOCAL parallel_setup_cost = 10; SET LOCAL parallel_tuple_cost = 0.001"
-            )
+            if outermost:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; " + TUNING)
+                cursor.execute("SELECT pg_export_snapshot()")
+                sql.snapshot = cursor.fetchone()[0]
+            else:
+                cursor.execute(TUNING)
         yield sql
+
+
+class _Concurrent:
+    """One report statement running on a second connection, in the report's snapshot."""
+
+    def __init__(self, snapshot: str, query: str, params: dict[str, Any]):
+        self._result: list[tuple] | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(snapshot, query, params), daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, snapshot: str, query: str, params: dict[str, Any]) -> None:
+        from psycopg import sql as psycopg_sql  # only ever on PostgreSQL
+
+        try:
+            raw = connection.get_new_connection(connection.get_connection_params())
+            try:
+                with raw.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                    cursor.execute(
+                        psycopg_sql.SQL("SET TRANSACTION SNAPSHOT {}").format(
+                            psycopg_sql.Literal(snapshot)
+                        )
+                    )
+                    cursor.execute(TUNING)
+                    cursor.execute(query, params)
+                    self._result = cursor.fetchall()
+                raw.rollback()
+            finally:
+                raw.close()
+        except BaseException as error:  # handed to the thread that asks for the result
+            self._error = error
+
+    def result(self) -> list[tuple]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+
+def _concurrently(sql: _Dialect, query: str, params: dict[str, Any]):
+    """Start ``query`` now and return a function that gives its rows when called.
+
+    In an exported snapshot it runs on a second connection while this one carries on;
+    otherwise (SQLite, a transaction opened by the caller) it simply runs now.
+    """
+    if sql.snapshot is not None:
+        return _Concurrent(sql.snapshot, query, params).result
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        rows = cursor.fetchall()
+    return lambda: rows
 
 
 def _quoted_list(values: Iterable[str]) -> str:
@@ -797,7 +866,8 @@ def _article_rows(
 def _peaks_on_order(
     horizon: Horizon, scope: _Scope, window_days, sql: _Dialect, *, longest_window: int
 ):
-    """Per SKU, the most articles on order at one instant of [T - W, T).
+    """Per SKU, the most articles on order at one instant of [T - W, T): a function
+    that returns them (the statement may still be running on a second connection).
 
     A sweep: every usage open at some instant of the window adds +1 at its start
     (or at T - W) and -1 at its end if it ends before T; a running sum ordered by
@@ -831,9 +901,8 @@ def _peaks_on_order(
         )
         SELECT sku_id, MAX(on_order) FROM running GROUP BY sku_id
     """
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        return {sku_id: int(peak) for sku_id, peak in cursor.fetchall()}
+    rows = _concurrently(sql, query, params)
+    return lambda: {sku_id: int(peak) for sku_id, peak in rows()}
 
 
 def _latest_purchase_prices(horizon: Horizon, sku_ids: list[int] | None, sql: _Dialect):
@@ -1023,14 +1092,16 @@ def _sku_reports(
     sku_list = sorted(skus if skus is not None else SKU.objects.all(), key=lambda s: s.code)
     sku_ids = None if skus is None else [sku.pk for sku in sku_list]
     scope = _Scope(sku_ids=sku_ids, store=store)
+    longest = window_days or min(
+        max((sku.effective_selloff_window_days for sku in sku_list), default=1),
+        MAX_WINDOW_DAYS,
+    )
     with _reading(scope) as sql:
+        # The sweep for the peaks runs alongside the per-article pass where it can.
+        peaks_of = _peaks_on_order(horizon, scope, window_days, sql, longest_window=longest)
         rows = _article_rows(horizon, scope, window_days, sql, report=report)
-        longest = window_days or min(
-            max((sku.effective_selloff_window_days for sku in sku_list), default=1),
-            MAX_WINDOW_DAYS,
-        )
-        peaks = _peaks_on_order(horizon, scope, window_days, sql, longest_window=longest)
         latest_prices = _latest_purchase_prices(horizon, sku_ids, sql)
+        peaks = peaks_of()
     by_sku: dict[int, list[_ArticleRow]] = defaultdict(list)
     for row in rows:
         by_sku[row.sku_id].append(row)
