@@ -1285,22 +1285,25 @@ def fleet_monthly_totals(*, as_of: dt.date | None = None, months: int = 24) -> l
         FROM {EVENT_TABLE} e JOIN m ON e.occurred_at >= m.bt AND e.occurred_at < m.et
         GROUP BY m.idx
     """
+    # Each usage's interval in epoch seconds is computed once, for the usages that
+    # reach into the months at all, before it meets the months: comparing numbers
+    # is cheap, converting a timestamp for every (usage, month) pair is not.
+    params["first"] = sql.timestamp(bounds[0][0])
     occurred, ended = sql.epoch("e.occurred_at"), sql.epoch("e.ended_at")
-    overlap = sql.greatest(
-        "0",
-        sql.least(f"COALESCE({ended}, %(t_epoch)s)", "m.es")
-        + " - "
-        + sql.greatest(occurred, "m.bs"),
-    )
+    overlap = sql.greatest("0", sql.least("u.f", "m.es") + " - " + sql.greatest("u.s", "m.bs"))
     usage_query = f"""
-        WITH m AS ({months_sql})
+        WITH m AS ({months_sql}),
+        u AS (
+            SELECT {occurred} AS s, COALESCE({ended}, %(t_epoch)s) AS f
+            FROM {EVENT_TABLE} e
+            WHERE e.kind IN ({USAGE_SQL}) AND e.occurred_at < %(t)s
+              AND (e.ended_at IS NULL OR e.ended_at > %(first)s)
+        )
         SELECT m.idx, SUM({overlap})
-        FROM {EVENT_TABLE} e JOIN m ON e.occurred_at < m.et
-                                   AND (e.ended_at IS NULL OR e.ended_at > m.bt)
-        WHERE e.kind IN ({USAGE_SQL}) AND e.occurred_at < %(t)s
+        FROM u JOIN m ON u.s < m.es AND u.f > m.bs
         GROUP BY m.idx
     """
-    with connection.cursor() as cursor:
+    with _reading(_Scope()), connection.cursor() as cursor:
         cursor.execute(money_query, params)
         money = {idx: (sql.to_money(rev), sql.to_money(exp)) for idx, rev, exp in cursor.fetchall()}
         cursor.execute(usage_query, params)
