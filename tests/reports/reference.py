@@ -91,3 +91,101 @@ def article_figures_by_hand(article: Article, as_of: dt.date) -> dict:
         "dollar_utilization": last_year / price if price else None,
         "estimated_value": value,
     }
+
+
+def median(values: list) -> Decimal | None:
+    values = sorted(values)
+    if not values:
+        return None
+    middle = len(values) // 2
+    if len(values) % 2:
+        return Decimal(values[middle])
+    return (Decimal(values[middle - 1]) + Decimal(values[middle])) / 2
+
+
+def kaplan_meier_median(lifetimes: list[tuple[Decimal, bool]]) -> Decimal | None:
+    """S(t) = Π (1 - d_i / n_i) over the distinct disposal times, in exact fractions."""
+    from fractions import Fraction
+
+    survival = Fraction(1)
+    for t in sorted({time for time, disposed in lifetimes if disposed}):
+        deaths = sum(1 for time, disposed in lifetimes if disposed and time == t)
+        at_risk = sum(1 for time, _ in lifetimes if time >= t)
+        survival *= 1 - Fraction(deaths, at_risk)
+        if survival <= Fraction(1, 2):
+            return t
+    return None
+
+
+def peak_on_order(articles: list[Article], start: dt.datetime, end: dt.datetime) -> int:
+    """The most usages open at one instant of [start, end), by trying every instant at
+    which the count can change."""
+    intervals = [
+        (event.occurred_at, event.ended_at)
+        for article in articles
+        for event in article.events.all()
+        if event.kind in USAGE and event.occurred_at < end
+    ]
+    instants = {start} | {s for s, _ in intervals if start <= s < end}
+    instants |= {e for _, e in intervals if e is not None and start <= e < end}
+
+    def open_at(moment):
+        return sum(1 for s, e in intervals if s <= moment and (e is None or e > moment))
+
+    return max(open_at(moment) for moment in instants)
+
+
+def sku_figures_by_hand(sku, articles: list[Article], as_of: dt.date, window_days: int) -> dict:
+    T = instant(as_of + dt.timedelta(days=1))
+    rows = [article_figures_by_hand(article, as_of) for article in articles]
+    disposed = [
+        (article, row)
+        for article, row in zip(articles, rows, strict=True)
+        if article.disposed_at is not None and article.disposed_at < T
+    ]
+    lifetimes = {
+        article.number: seconds(article.disposed_at - instant(article.purchased_on)) / DAY
+        for article, _ in disposed
+    }
+    km = [
+        (lifetimes[row["number"]], True)
+        if row["number"] in lifetimes
+        else (row["owned_days"], False)
+        for row in rows
+    ]
+    owned = [row for row in rows if row["owned_days"] > 0]
+    peak = peak_on_order(articles, T - dt.timedelta(days=window_days), T)
+    active_rental = sum(1 for a in articles if a.status == "active" and a.allocation == "rental")
+    on_order = sum(
+        1
+        for article in articles
+        if (article.disposed_at is None or article.disposed_at >= T)
+        and any(
+            e.kind in USAGE and e.occurred_at < T and (e.ended_at is None or e.ended_at > T)
+            for e in article.events.all()
+        )
+    )
+    revenue = sum((row["revenue"] for row in rows), Decimal(0))
+    return {
+        "sku_code": sku.code,
+        "articles": len(articles),
+        **{
+            status: sum(1 for a in articles if a.status == status)
+            for status in ("active", "out_of_use", "lost", "sold", "retired")
+        },
+        "on_order": on_order,
+        "revenue": revenue,
+        "expenses": sum((row["expenses"] for row in rows), Decimal(0)),
+        "net": sum((row["net"] for row in rows), Decimal(0)),
+        "purchase_total": sum((a.purchase_price for a in articles), Decimal(0)),
+        "revenue_per_article": revenue / len(articles),
+        "mean_utilization": (
+            sum(row["utilization"] for row in owned) / len(owned) if owned else None
+        ),
+        "disposed": len(disposed),
+        "median_lifetime_days": median(list(lifetimes.values())),
+        "median_uses_at_disposal": median([row["usage_count"] for _, row in disposed]),
+        "km_median_lifetime_days": kaplan_meier_median(km),
+        "peak_on_order": peak,
+        "surplus": max(0, active_rental - peak - 1),
+    }
