@@ -189,3 +189,120 @@ def sku_figures_by_hand(sku, articles: list[Article], as_of: dt.date, window_day
         "peak_on_order": peak,
         "surplus": max(0, active_rental - peak - 1),
     }
+
+
+CENT = Decimal("0.01")
+
+
+def cents(value: Decimal) -> Decimal:
+    """Money derived by arithmetic is taken to the cent before it is used again, so that
+    the figures shown add up (value_loss = shown value now - shown value later)."""
+    from decimal import ROUND_HALF_UP
+
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def estimated_value(article: Article, rate: Decimal, at: dt.datetime) -> Decimal:
+    age = max(Decimal(0), seconds(at - instant(article.purchased_on)) / DAY)
+    return cents(
+        article.purchase_price * (1 - Decimal(rate)) ** (age / 365) * FACTORS[article.condition]
+    )
+
+
+def selloff_by_hand(sku, articles: list[Article], as_of: dt.date, window_days: int) -> list[dict]:
+    """SPEC.md "Sell-off candidates" for one SKU, read literally."""
+    T = instant(as_of + dt.timedelta(days=1))
+    W = dt.timedelta(days=window_days)
+    rate = Decimal(sku.effective_depreciation_rate)
+    figures = {a.number: article_figures_by_hand(a, as_of) for a in articles}
+    sku_row = sku_figures_by_hand(sku, articles, as_of, window_days)
+
+    bought = [a for a in articles if a.purchased_on <= as_of]
+    if sku.replacement_price is not None:
+        replacement = sku.replacement_price
+    elif bought:
+        latest = max(a.purchased_on for a in bought)
+        replacement = max(a.purchase_price for a in bought if a.purchased_on == latest)
+    else:
+        replacement = None
+    hurdle = sku.renewal_hurdle
+    if hurdle is None and replacement is not None:
+        hurdle = cents(replacement * Decimal("0.10"))
+
+    def net_between(article, start, end):
+        return sum(
+            (
+                e.revenue - e.cost
+                for e in article.events.all()
+                if start <= e.occurred_at < end and e.kind != EventKind.SALE
+            ),
+            Decimal(0),
+        )
+
+    whole_window = [
+        a
+        for a in articles
+        if a.allocation == "rental" and figures[a.number]["owned_days"] >= window_days
+    ]
+    first_nets = [
+        net_between(a, instant(a.purchased_on), instant(a.purchased_on) + W) for a in whole_window
+    ]
+    challenger = None
+    if first_nets and replacement is not None:
+        loss = replacement * (1 - (1 - rate) ** (Decimal(window_days) / 365))
+        challenger = cents(median(first_nets) - loss)
+
+    considered = []
+    for article in whole_window:
+        if article.status not in ("active", "out_of_use"):
+            continue
+        trailing = net_between(article, T - W, T)
+        value_loss = estimated_value(article, rate, T) - estimated_value(article, rate, T + W)
+        keep = trailing - value_loss
+        considered.append(
+            {
+                "number": article.number,
+                "article": article,
+                "keep_margin": keep,
+                "trailing_net": trailing,
+                "value_loss": value_loss,
+                "renewal_gain": None if challenger is None else challenger - keep,
+            }
+        )
+    surplus = sku_row["surplus"]
+    weakest = {
+        row["number"]
+        for row in sorted(considered, key=lambda r: (r["keep_margin"], r["number"]))[:surplus]
+    }
+    candidates = []
+    for row in considered:
+        article = row["article"]
+        reasons = []
+        if row["keep_margin"] < 0:
+            reasons.append("earns_less_than_value_loss")
+        if surplus > 0 and row["number"] in weakest:
+            reasons.append("surplus_sku")
+        gain = row["renewal_gain"]
+        if surplus == 0 and gain is not None and hurdle is not None and gain > hurdle:
+            reasons.append("new_one_earns_more")
+        if not reasons:
+            continue
+        busy = any(
+            e.kind in USAGE
+            and e.occurred_at < T
+            and (e.ended_at is None or e.ended_at > T - W)
+            and (e.ended_at is None or e.ended_at > e.occurred_at)
+            for e in article.events.all()
+        )
+        if not busy:
+            reasons.append("idle")
+        if article.condition == "poor":
+            reasons.append("poor_condition")
+        age_days = seconds(T - instant(article.purchased_on)) / DAY
+        if sku.expected_lifetime_days is not None and age_days >= sku.expected_lifetime_days:
+            reasons.append("past_expected_lifetime")
+        ratio = figures[article.number]["payback_ratio"]
+        if ratio is not None and ratio >= 1:
+            reasons.append("paid_back")
+        candidates.append({**row, "reasons": reasons})
+    return candidates

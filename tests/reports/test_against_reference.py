@@ -11,20 +11,40 @@ from django.core.management import call_command
 from articles import services
 from articles.models import Article, EventKind
 from reports.formatting import format_value
-from reports.selectors import ARTICLE_FIGURES, SKU_FIGURES, article_figures, sku_figures
+from reports.selectors import (
+    ARTICLE_FIGURES,
+    SKU_FIGURES,
+    article_figures,
+    selloff_candidates,
+    sku_figures,
+)
 from tests.factories import SKUFactory, StoreFactory
-from tests.reports.reference import article_figures_by_hand, sku_figures_by_hand
+from tests.reports.reference import (
+    article_figures_by_hand,
+    selloff_by_hand,
+    sku_figures_by_hand,
+)
 
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 11, 26)
 
 
-@pytest.fixture(params=["UTC", "Europe/Vienna"])
-def demo_fleet(request, settings):
-    settings.TIME_ZONE = request.param
+def seed_demo(settings, zone):
+    settings.TIME_ZONE = zone
     call_command("seed_demo", "--articles", "40", "--today", TODAY.isoformat(), verbosity=0)
     return Article.objects.prefetch_related("events").select_related("sku")
+
+
+@pytest.fixture(params=["UTC", "Europe/Vienna"])
+def demo_fleet(request, settings):
+    return seed_demo(settings, request.param)
+
+
+@pytest.fixture
+def vienna_demo_fleet(settings):
+    """The demo business is in Tyrol: its own time zone, with daylight saving time."""
+    return seed_demo(settings, "Europe/Vienna")
 
 
 AS_OF_DATES = [TODAY, TODAY - dt.timedelta(days=1), dt.date(2025, 8, 15), dt.date(2025, 1, 31)]
@@ -57,11 +77,11 @@ SKU_COLUMNS = SKU_FIGURES[1 : SKU_FIGURES.index("surplus") + 1]
 
 
 @pytest.mark.parametrize("window_days", [365, 90])
-def test_sku_figures_match_the_naive_reading_of_the_spec(demo_fleet, window_days):
+def test_sku_figures_match_the_naive_reading_of_the_spec(vienna_demo_fleet, window_days):
     # Today only: the counts by status are the current ones, and no article of the
     # demo is lost and found between a past as-of date and today.
     by_sku = defaultdict(list)
-    for article in demo_fleet:
+    for article in vienna_demo_fleet:
         by_sku[article.sku].append(article)
     computed = {row["sku_code"]: row for row in sku_figures(as_of=TODAY, window_days=window_days)}
     for sku, articles in by_sku.items():
@@ -134,3 +154,34 @@ def test_figures_of_a_worn_out_fleet_match_the_naive_reading(worn_out_fleet, as_
             assert format_value(column, computed[sku.code][column]) == format_value(
                 column, expected[column]
             ), f"{sku.code} {column} as of {as_of}"
+
+
+def check_selloff(fleet, as_of, window_days):
+    by_sku = defaultdict(list)
+    for article in fleet:
+        by_sku[article.sku].append(article)
+    expected = [
+        row
+        for sku, articles in by_sku.items()
+        for row in selloff_by_hand(sku, articles, as_of, window_days)
+    ]
+    expected.sort(key=lambda row: (row["keep_margin"], row["number"]))
+    computed = selloff_candidates(as_of=as_of, window_days=window_days)
+    assert [row["number"] for row in computed] == [row["number"] for row in expected]
+    for got, want in zip(computed, expected, strict=True):
+        assert got["reasons"] == want["reasons"], got["number"]
+        for column in ("keep_margin", "trailing_net", "value_loss", "renewal_gain"):
+            assert format_value(column, got[column]) == format_value(column, want[column]), (
+                f"{got['number']} {column}"
+            )
+    return len(computed)
+
+
+@pytest.mark.parametrize("window_days", [365, 90])
+def test_selloff_of_the_demo_matches_the_naive_reading(vienna_demo_fleet, window_days):
+    assert check_selloff(vienna_demo_fleet, TODAY, window_days) > 0
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2024, 3, 31), dt.date(2025, 12, 31)], ids=str)
+def test_selloff_of_a_worn_out_fleet_matches_the_naive_reading(worn_out_fleet, as_of):
+    check_selloff(worn_out_fleet, as_of, 120)
