@@ -226,8 +226,15 @@ def store_get_or_create(*, name: str) -> Store:
     store = Store.objects.filter(name__iexact=name).first()
     if store is None:
         store = Store(name=name)
-        store.full_clean()
-        store.save()
+        store.full_clean(validate_constraints=False)  # the unique name: see below
+        try:
+            with transaction.atomic():
+                store.save()
+        except IntegrityError as error:
+            if "store_name_unique_ci" not in str(error):
+                raise
+            # Another session created it since the look-up: that store is the one.
+            store = Store.objects.get(name__iexact=name)
     return store
 
 

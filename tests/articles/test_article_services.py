@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from articles import services
@@ -352,6 +353,13 @@ def test_store_get_or_create_finds_a_store_case_insensitively():
 
     assert services.store_get_or_create(name=" harbour ") == store
     assert services.store_get_or_create(name="Old Town").name == "Old Town"
+
+
+def test_store_get_or_create_returns_a_store_created_meanwhile(monkeypatch):
+    harbour = StoreFactory(name="Harbour")
+    # Another session creates "Harbour" between the look-up and the insert.
+    monkeypatch.setattr(QuerySet, "first", lambda queryset: None)
+    assert services.store_get_or_create(name="HARBOUR") == harbour
 
 
 def test_store_get_or_create_refuses_an_empty_name(assert_refused):
