@@ -233,6 +233,13 @@ def service_end_returns_active(*, event_status: str, status: str, still_down: bo
     return event_status == Status.OUT_OF_USE and status == Status.OUT_OF_USE and not still_down
 
 
+def refuse_missing_amount(*, kind: str, revenue: Any, cost: Any) -> None:
+    """Income and expenses carry money; an adjustment may be a zero correction."""
+    if kind != EventKind.ADJUSTMENT and not revenue and not cost:
+        field = "revenue" if kind == EventKind.INCOME else "cost"
+        raise ValidationError({field: f"{a_kind(kind)} needs an amount."})
+
+
 # --- one ledger row -----------------------------------------------------------------
 
 
@@ -298,9 +305,7 @@ def check_event_row(
         if status not in STATUSES:
             raise ValidationError({"status": f"{status!r} is not a status."})
     elif kind in (EventKind.INCOME, EventKind.EXPENSE):
-        if not revenue and not cost:
-            field = "revenue" if kind == EventKind.INCOME else "cost"
-            raise ValidationError({field: f"{a_kind(kind)} needs an amount."})
+        refuse_missing_amount(kind=kind, revenue=revenue, cost=cost)
     elif kind == EventKind.NOTE:
         refuse_money("note")
     elif kind == EventKind.RETIREMENT:

@@ -691,9 +691,7 @@ def money_record(
     if kind not in allowed:
         raise ValidationError({"kind": f"{kind} is not income, expense or adjustment."})
     revenue, cost = _money(revenue), _money(cost)
-    if revenue == ZERO and cost == ZERO and kind != EventKind.ADJUSTMENT:
-        field = "revenue" if kind == EventKind.INCOME else "cost"
-        raise ValidationError({field: f"An {EventKind(kind).label.lower()} needs an amount."})
+    rules.refuse_missing_amount(kind=kind, revenue=revenue, cost=cost)
     article = _lock(article)
     return _record(
         article,
