@@ -12,14 +12,35 @@ import datetime as dt
 import random
 from pathlib import Path
 
-ARTICLE_HEADER = (
-    "number,sku_code,sku_name,allocation,status,condition,manufacturer,model,"
-    "production_year,serial_number,store,purchased_on,purchase_price,frame_size"
-).split(",")
-EVENT_HEADER = (
-    "article_number,kind,occurred_at,ended_at,revenue,cost,reference,condition,store,"
-    "status,notes"
-).split(",")
+ARTICLE_HEADER = [
+    "number",
+    "sku_code",
+    "sku_name",
+    "allocation",
+    "status",
+    "condition",
+    "manufacturer",
+    "model",
+    "production_year",
+    "serial_number",
+    "store",
+    "purchased_on",
+    "purchase_price",
+    "frame_size",
+]
+EVENT_HEADER = [
+    "article_number",
+    "kind",
+    "occurred_at",
+    "ended_at",
+    "revenue",
+    "cost",
+    "reference",
+    "condition",
+    "store",
+    "status",
+    "notes",
+]
 
 STORES = ("Northside", "Harbour", "Depot")
 SKUS = (
