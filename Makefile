@@ -9,7 +9,7 @@ PRODUCTION_CHECK_ENV := DJANGO_SETTINGS_MODULE=inventory_site.settings.productio
 	DJANGO_SECRET_KEY=check-deploy-only-$(shell date +%s)-not-a-real-secret-0123456789abcdef \
 	DJANGO_ALLOWED_HOSTS=inventory.example.com
 
-.PHONY: install run test lint format benchmark
+.PHONY: install run test lint typecheck format benchmark
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,10 +35,13 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: lint
+typecheck: install
+	$(BIN)/mypy .
+
+test: lint typecheck
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(PRODUCTION_CHECK_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 # Timings at realistic scale on the PostgreSQL server at 127.0.0.1:5432 (see benchmarks/).
 benchmark: install
