@@ -1,32 +1,61 @@
+"""The admin of catalog items and their slots, saving both through
+``catalog_link.services.catalog_item_save``, the one write path of the catalog link: a
+refusal of the service comes back onto the form and nothing is saved."""
+
+from typing import TYPE_CHECKING, TypedDict
+
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import construct_change_message
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html, format_html_join
 
+from inventory_site.admin_common import ServiceRefused, ServiceSaveAdmin
+
+from . import services
 from .models import CatalogItem, Slot
-from .selectors import catalog_availability
-from .services import catalog_slots_validate
+from .selectors import ItemAvailability, catalog_availability
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class Availability(TypedDict):
+        availability: ItemAvailability
+
+    # An item of the changelist's page, as AvailabilityChangeList leaves it.
+    ListedItem = WithAnnotations[CatalogItem, Availability]
+
+
+class CatalogItemAdminForm(forms.ModelForm):
+    """The item's own fields; its slots come from the inline."""
+
+    # Set by ServiceSaveAdmin when the service refused what the forms had accepted.
+    service_refusal: ValidationError | None = None
+
+    class Meta:
+        model = CatalogItem
+        fields = ["code", "name", "kind", "purpose", "active"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.service_refusal is not None:
+            self.add_error(None, self.service_refusal)
+        return cleaned_data
 
 
 class SlotFormSet(BaseInlineFormSet):
-    """Checks the slots of the whole item with the same rule as the service."""
-
-    def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
-        slots = [
-            (form.cleaned_data["units"], form.cleaned_data["skus"])
-            for form in sorted(
-                (f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")),
-                key=lambda f: f.cleaned_data.get("position") or 0,
-            )
+    def slots(self) -> list[services.SlotSpec]:
+        """The slots that stay, in the order of their positions, for the service
+        (which numbers them 1, 2, ... in that order)."""
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        try:
-            catalog_slots_validate(kind=self.instance.kind, slots=slots)
-        except ValidationError as error:
-            raise ValidationError(error.messages) from error
+        kept.sort(key=lambda data: data.get("position") or 0)
+        return [(data["units"], data["skus"]) for data in kept]
 
 
 class SlotInline(admin.TabularInline):
@@ -48,7 +77,8 @@ class AvailabilityChangeList(ChangeList):
 
 
 @admin.register(CatalogItem)
-class CatalogItemAdmin(admin.ModelAdmin):
+class CatalogItemAdmin(ServiceSaveAdmin):
+    form = CatalogItemAdminForm
     list_display = ["code", "name", "kind", "purpose", "active", "available_total"]
     list_filter = ["kind", "purpose", "active"]
     search_fields = ["code", "name"]
@@ -60,12 +90,12 @@ class CatalogItemAdmin(admin.ModelAdmin):
         return AvailabilityChangeList
 
     @admin.display(description="available")
-    def available_total(self, item):
+    def available_total(self, item: "ListedItem") -> int | str:
         total = item.availability.total
         return "—" if total is None else total
 
     @admin.display(description="availability")
-    def availability_per_store(self, item):
+    def availability_per_store(self, item: CatalogItem) -> str:
         if item.pk is None:
             return "—"
         (figures,) = catalog_availability(items=CatalogItem.objects.filter(pk=item.pk))
@@ -78,3 +108,38 @@ class CatalogItemAdmin(admin.ModelAdmin):
             rows,
             figures.total,
         )
+
+    # --- saving through the service -----------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        """Nothing yet: the service saves the item together with its slots, which
+        ``save_related`` has at hand."""
+
+    def save_related(self, request, form, formsets, change):
+        """Save the item and replace its slots with ``catalog_item_save``; never
+        ``obj.save()`` or the formset's ``save()``."""
+        (slot_formset,) = formsets
+        data = form.cleaned_data
+        try:
+            services.catalog_item_save(
+                item=form.instance,
+                code=data["code"],
+                name=data["name"],
+                kind=data["kind"],
+                purpose=data["purpose"],
+                active=data["active"],
+                slots=slot_formset.slots(),
+            )
+        except ValidationError as error:
+            raise ServiceRefused(error) from error
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        """The item's changed fields, and "slots" when they changed: the service
+        replaces the slots as a whole, so the log names them as one field."""
+        message = construct_change_message(form, [], add)
+        if add or not any(formset.has_changed() for formset in formsets):
+            return message
+        if not message:
+            return [{"changed": {"fields": ["slots"]}}]
+        message[0]["changed"]["fields"].append("slots")
+        return message

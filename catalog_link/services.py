@@ -1,5 +1,6 @@
-"""Writes of the catalog link. The rule about an item's slots is written once here and
-used by the service and by the admin's slot formset."""
+"""Writes of the catalog link (SPEC.md "Catalog link"): the one path by which catalog
+items and their slots are saved, by the admin as by any other page or import, so the
+rules about a whole item are checked in one place."""
 
 from collections.abc import Iterable, Sequence
 
@@ -51,10 +52,11 @@ def catalog_item_save(
     slots: Sequence[SlotSpec] = (),
     item: CatalogItem | None = None,
 ) -> CatalogItem:
-    """Create a catalog item, or replace an existing one's fields and slots."""
+    """Create a catalog item (``item`` None or not yet saved), or replace an existing
+    one's fields and slots; the slots are numbered 1, 2, ... in the order given."""
     slots = [(units, list(skus)) for units, skus in slots]
     catalog_slots_validate(kind=kind, slots=slots)
-    item = item or CatalogItem()
+    item = CatalogItem() if item is None else item
     item.code, item.name, item.kind, item.purpose, item.active = code, name, kind, purpose, active
     item.full_clean()
     item.save()

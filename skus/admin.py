@@ -1,22 +1,36 @@
 """The Django admin of SKUs, with a batch "Add articles" tool that calls the services."""
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from articles import services
-from articles.admin import ADMIN_CSS, TOOL_TEMPLATE
 from articles.forms import ArticleBatchForm, add_service_error
 from articles.models import Status
+from inventory_site.admin_common import (
+    ADMIN_CSS,
+    acting_user,
+    form_page,
+    missing_object_redirect,
+)
 from reports.formatting import render_html_figures
 from reports.selectors import SKU_FIGURES, sku_figures
 
 from .models import SKU
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class ArticleCounts(TypedDict):
+        article_count: int
+        active_count: int
+
+    CountedSKU = WithAnnotations[SKU, ArticleCounts]
 
 
 @admin.register(SKU)
@@ -73,15 +87,16 @@ class SKUAdmin(admin.ModelAdmin):
         """The SKU's main figures, computed from its articles' ledgers (reports.selectors)."""
         if sku.pk is None:
             return "—"
-        (row,) = sku_figures(skus=[sku])
+        # sku_figures takes a list too (its docstring); its annotation names only a QuerySet.
+        (row,) = sku_figures(skus=[sku])  # type: ignore[arg-type]
         return render_html_figures(SKU_FIGURES[1:], row)
 
     @admin.display(description="articles", ordering="article_count")
-    def article_count(self, sku: SKU) -> int:
+    def article_count(self, sku: "CountedSKU") -> int:
         return sku.article_count
 
     @admin.display(description="active", ordering="active_count")
-    def active_count(self, sku: SKU) -> int:
+    def active_count(self, sku: "CountedSKU") -> int:
         return sku.active_count
 
     # Short headers for the sell-off parameters; "-" means the installation default.
@@ -135,12 +150,12 @@ class SKUAdmin(admin.ModelAdmin):
             raise PermissionDenied
         sku = self.get_object(request, unquote(object_id))
         if sku is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            return missing_object_redirect(self, request, object_id)
         form = ArticleBatchForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
                 articles = services.articles_create_batch(
-                    sku=sku, acting_user=request.user, **form.service_arguments()
+                    sku=sku, acting_user=acting_user(request), **form.service_arguments()
                 )
             except ValidationError as error:
                 add_service_error(form, error)
@@ -153,20 +168,13 @@ class SKUAdmin(admin.ModelAdmin):
                 )
                 url = reverse("admin:articles_article_changelist")
                 return HttpResponseRedirect(f"{url}?sku__id__exact={sku.pk}")
-        fields = list(form.fields)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": sku,
-            "title": "Add articles",
-            "subtitle": str(sku),
-            "intro": "All the articles are added, or none if one is refused.",
-            "adminform": helpers.AdminForm(
-                form, [(None, {"fields": fields})], {}, model_admin=self
-            ),
-            "form": form,
-            "media": self.media + form.media,
-            "submit_label": "Add articles",
-            "cancel_url": reverse("admin:skus_sku_change", args=[sku.pk]),
-        }
-        return TemplateResponse(request, TOOL_TEMPLATE, context)
+        return form_page(
+            self,
+            request,
+            form,
+            title="Add articles",
+            submit_label="Add articles",
+            cancel_url=reverse("admin:skus_sku_change", args=[sku.pk]),
+            original=sku,
+            intro="All the articles are added, or none if one is refused.",
+        )

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import services
+from articles.admin import ARTICLE_ACTIONS
 from articles.models import Allocation, Article, Event, EventKind, Status
 from tests.factories import SKUFactory, StoreFactory, UserFactory
 
@@ -430,6 +431,13 @@ def test_end_downtime_view_returns_the_article_to_active(admin_client, article, 
 
 
 # --- changelist actions --------------------------------------------------------------
+
+
+def test_every_declared_action_is_offered_in_its_order(admin_client, fleet):
+    response = admin_client.get(CHANGELIST)
+    offered = [name for name, _ in response.context["action_form"].fields["action"].choices]
+    assert offered == ["", *(action.name for action in ARTICLE_ACTIONS)]
+    assert "Transfer to a store" in response.text
 
 
 @pytest.mark.parametrize(

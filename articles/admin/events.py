@@ -1,0 +1,115 @@
+"""The ledger in the admin: read-only on an article's page, and as a whole.
+
+Append-only: events are recorded from their article's page ("Record an event") or by
+an import, and never changed or deleted here; a mistake is corrected with a new event.
+"""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+
+from inventory_site.admin_common import ADMIN_CSS
+
+from .. import services
+from ..admin_io import EventImportExportMixin
+from ..models import Event
+
+LEDGER_FIELDS = (
+    "when",
+    "kind",
+    "until",
+    "revenue",
+    "cost",
+    "condition",
+    "store",
+    "status",
+    "reference",
+    "notes",
+    "recorded_by",
+)
+
+
+class EventInline(admin.TabularInline):
+    """The article's ledger, oldest first."""
+
+    model = Event
+    fk_name = "article"
+    template = "admin/articles/article/ledger_inline.html"
+    fields = LEDGER_FIELDS
+    readonly_fields = LEDGER_FIELDS
+    ordering = ["occurred_at", "pk"]
+    extra = 0
+    can_delete = False
+    show_change_link = False
+    verbose_name = "ledger entry"
+    verbose_name_plural = "ledger"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("store", "recorded_by")
+
+    @admin.display(description="occurred at")
+    def when(self, event: Event) -> str:
+        return services.format_moment(event.occurred_at)
+
+    @admin.display(description="ended at")
+    def until(self, event: Event) -> str:
+        if event.ended_at is not None:
+            return services.format_moment(event.ended_at)
+        if event.is_open:
+            return "open" if event.is_usage else "open downtime"
+        return ""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# The upload mixin declares ``change_list_template`` without ModelAdmin's ClassVar type.
+@admin.register(Event)
+class EventAdmin(EventImportExportMixin, admin.ModelAdmin):  # type: ignore[misc]
+    """The whole ledger, newest first."""
+
+    list_display = [
+        "occurred_at",
+        "article_link",
+        "kind",
+        "ended_at",
+        "revenue",
+        "cost",
+        "condition",
+        "store",
+        "status",
+        "reference",
+        "recorded_by",
+    ]
+    list_filter = ["kind", "downtime", "condition"]
+    date_hierarchy = "occurred_at"
+    search_fields = ["article__number", "reference"]
+    list_select_related = ["article", "store", "recorded_by"]
+    view_on_site = False
+
+    class Media:
+        css = ADMIN_CSS
+
+    ordering = ["-occurred_at", "-pk"]
+    show_full_result_count = False
+    list_per_page = 100
+
+    @admin.display(description="article", ordering="article__number")
+    def article_link(self, event: Event) -> str:
+        url = reverse("admin:articles_article_change", args=[event.article_id])
+        return format_html('<a href="{}">{}</a>', url, event.article.number)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
