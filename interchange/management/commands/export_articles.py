@@ -1,4 +1,4 @@
-from articles.exports import articles_table
+from interchange.exports import articles_table
 
 from ._io import ExportCommand
 

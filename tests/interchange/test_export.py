@@ -8,11 +8,18 @@ import pytest
 from django.core.management import call_command
 
 from articles import services
-from articles.imports import articles_import, events_import
 from articles.models import Allocation, Article, Event, EventKind, Store
+from interchange.imports import articles_import, events_import
 from reports.selectors import article_figures, sku_figures
 from skus.models import SKU
-from tests.articles.import_helpers import articles_state, at, event_row, ledger, snapshot, write_csv
+from tests.interchange.import_helpers import (
+    articles_state,
+    at,
+    event_row,
+    ledger,
+    snapshot,
+    write_csv,
+)
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2025, 6, 30)

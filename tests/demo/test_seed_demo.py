@@ -11,8 +11,8 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 
-from articles.demo import ledger_fingerprint
 from articles.models import Article, Event, EventKind, Status, Store
+from demo.fleet import ledger_fingerprint
 from skus.models import SKU
 
 TODAY = "2026-06-15"

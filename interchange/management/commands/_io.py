@@ -8,8 +8,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.imports import ImportFailed
-from articles.tabular import FileProblem, write_table
+from interchange.imports import ImportFailed
+from interchange.tabular import FileProblem, write_table
 
 
 class ImportCommand(BaseCommand):

@@ -15,14 +15,15 @@ Both are streamed from the database in chunks, so a large ledger does not sit in
 memory.
 """
 
+import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from .imports import ARTICLE_COLUMNS, EVENT_COLUMNS
-from .models import SERVICE_KINDS, Article, Event, EventKind, Status
+from articles.models import SERVICE_KINDS, Article, Event, EventKind, Status
+from interchange.columns import ARTICLES, EVENTS
 
 CHUNK = 2000
 
@@ -31,7 +32,7 @@ def _money(value: Decimal | None) -> str:
     return "" if not value else f"{value:.2f}"
 
 
-def _moment(value) -> str:
+def _moment(value: dt.datetime | None) -> str:
     return "" if value is None else timezone.localtime(value).isoformat()
 
 
@@ -42,7 +43,7 @@ def articles_table() -> tuple[list[str], Iterator[list[str]]]:
         chunk_size=CHUNK
     ):
         keys.update((specifications or {}).keys())
-    spec_columns = sorted(key for key in keys if key.lower() not in ARTICLE_COLUMNS)
+    spec_columns = sorted(key for key in keys if key.lower() not in ARTICLES.names)
     acquisition = Event.objects.filter(article=OuterRef("pk"), kind=EventKind.ACQUISITION).order_by(
         "occurred_at", "pk"
     )
@@ -59,27 +60,32 @@ def articles_table() -> tuple[list[str], Iterator[list[str]]]:
     def rows() -> Iterator[list[str]]:
         for article in articles.iterator(chunk_size=CHUNK):
             specifications = article.specifications or {}
+            values = {
+                "number": article.number,
+                "sku_code": article.sku.code,
+                "sku_name": article.sku.name,
+                "allocation": article.allocation,
+                "status": article.entry_status or Status.ACTIVE,
+                "condition": article.entry_condition or article.condition,
+                "manufacturer": article.manufacturer,
+                "model": article.model,
+                "production_year": ""
+                if article.production_year is None
+                else str(article.production_year),
+                "serial_number": article.serial_number,
+                "store": article.entry_store or article.store.name,
+                "purchased_on": article.purchased_on.isoformat(),
+                "purchase_price": f"{article.purchase_price:.2f}",
+            }
             yield [
-                article.number,
-                article.sku.code,
-                article.sku.name,
-                article.allocation,
-                article.entry_status or Status.ACTIVE,
-                article.entry_condition or article.condition,
-                article.manufacturer,
-                article.model,
-                "" if article.production_year is None else str(article.production_year),
-                article.serial_number,
-                article.entry_store or article.store.name,
-                article.purchased_on.isoformat(),
-                f"{article.purchase_price:.2f}",
+                *(values[name] for name in ARTICLES.names),
                 *(
                     "" if specifications.get(key) is None else str(specifications[key])
                     for key in spec_columns
                 ),
             ]
 
-    return [*ARTICLE_COLUMNS, *spec_columns], rows()
+    return [*ARTICLES.names, *spec_columns], rows()
 
 
 def _event_status(event: Event) -> str:
@@ -111,18 +117,19 @@ def events_table() -> tuple[list[str], Iterator[list[str]]]:
 
     def rows() -> Iterator[list[str]]:
         for event in events.iterator(chunk_size=CHUNK):
-            yield [
-                event.article.number,
-                event.kind,
-                _moment(event.occurred_at),
-                _moment(event.ended_at),
-                _money(event.revenue),
-                _money(event.cost),
-                event.reference,
-                event.condition,
-                event.store.name if event.store_id else "",
-                _event_status(event),
-                event.notes,
-            ]
+            values = {
+                "article_number": event.article.number,
+                "kind": event.kind,
+                "occurred_at": _moment(event.occurred_at),
+                "ended_at": _moment(event.ended_at),
+                "revenue": _money(event.revenue),
+                "cost": _money(event.cost),
+                "reference": event.reference,
+                "condition": event.condition,
+                "store": event.store.name if event.store_id else "",
+                "status": _event_status(event),
+                "notes": event.notes,
+            }
+            yield [values[name] for name in EVENTS.names]
 
-    return list(EVENT_COLUMNS), rows()
+    return list(EVENTS.names), rows()

@@ -10,11 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from articles import services
-from articles.admin_io import UPLOAD_FOLDER
 from articles.models import Article, Event, EventKind
+from interchange.admin import UPLOAD_FOLDER
 from skus.models import SKU
-from tests.articles.import_helpers import snapshot
 from tests.factories import UserFactory
+from tests.interchange.import_helpers import snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from articles import services
-from articles.imports import ImportFailed, articles_import
 from articles.models import Article, Event, EventKind, Status, Store
+from interchange.imports import ImportFailed, articles_import
 from skus.models import SKU
-from tests.articles.import_helpers import snapshot, write_csv
+from tests.interchange.import_helpers import snapshot, write_csv
 
 pytestmark = pytest.mark.django_db
 

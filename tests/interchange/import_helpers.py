@@ -4,8 +4,8 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-from articles.imports import ARTICLE_COLUMNS, EVENT_COLUMNS
 from articles.models import Article, Event, Store
+from interchange.columns import ARTICLES, EVENTS
 from skus.models import SKU
 
 UTC = dt.UTC
@@ -18,7 +18,7 @@ def at(day: int, hour: int = 10, month: int = 5) -> dt.datetime:
 def write_csv(folder: Path, name: str, rows: list[dict], columns=None) -> Path:
     """A CSV file of ``rows`` (dicts) under ``columns`` (default: all the SPEC columns)."""
     if columns is None:
-        columns = list(EVENT_COLUMNS if name.startswith("events") else ARTICLE_COLUMNS)
+        columns = list(EVENTS.names if name.startswith("events") else ARTICLES.names)
         for row in rows:
             columns += [key for key in row if key not in columns]
     path = folder / name

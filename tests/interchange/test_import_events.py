@@ -8,10 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from articles import services
-from articles.imports import ImportFailed, events_import
 from articles.models import Allocation, Article, Event, EventKind, Status
+from interchange.imports import ImportFailed, events_import
 from skus.models import SKU
-from tests.articles.import_helpers import at, event_row, snapshot, write_csv
+from tests.interchange.import_helpers import at, event_row, snapshot, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -545,12 +545,12 @@ def test_progress_is_reported_while_checking_applying_and_writing(fleet, tmp_pat
 def test_a_database_refusal_is_a_plain_error_and_nothing_is_written(fleet, tmp_path, monkeypatch):
     from django.db import IntegrityError
 
-    from articles import imports
+    from interchange.imports import writing
 
     def refuse(*args, **kwargs):
         raise IntegrityError('conflicting key value violates exclusion constraint "x"')
 
-    monkeypatch.setattr(imports, "insert_values", refuse)
+    monkeypatch.setattr(writing, "insert_values", refuse)
     before = snapshot()
 
     with pytest.raises(ImportFailed, match="The database refused the import"):

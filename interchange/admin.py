@@ -1,7 +1,7 @@
 """Imports and exports in the Django admin: upload, dry-run preview, confirm; downloads.
 
-The pages call ``articles.imports.articles_import`` / ``events_import`` and
-``articles.exports``, the same code as the management commands. Between the preview
+The pages call ``interchange.imports.articles_import`` / ``events_import`` and
+``interchange.exports``, the same code as the management commands. Between the preview
 and the confirmation the uploaded file waits in a private temporary folder (not in
 MEDIA); the session holds only a random token naming it, and the file is removed
 once it is imported, refused or abandoned for a newer upload.
@@ -13,20 +13,21 @@ import tempfile
 from pathlib import Path
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from .columns import ARTICLES, EVENTS
 from .exports import articles_table, events_table
 from .imports import ImportFailed, articles_import, events_import
 from .tabular import write_table
 
 UPLOAD_FOLDER = Path(tempfile.gettempdir()) / "inventory-imports"
 SUFFIXES = (".csv", ".xlsx")
-TEMPLATE = "admin/articles/import.html"
+TEMPLATE = "admin/interchange/import.html"
 
 
 class ImportFileForm(forms.Form):
@@ -57,17 +58,18 @@ def _stream_csv(header, rows):
         yield writer.writerow(row)
 
 
-class ImportExportAdminMixin:
+class ImportExportAdminMixin(admin.ModelAdmin):
     """Adds "Import", "Export CSV" and "Export Excel" to a model admin's changelist.
 
     ``io_what`` is ``"articles"`` or ``"events"``: the file the pages read and write.
     """
 
     io_what = ""
-    change_list_template = "admin/articles/change_list_io.html"
+    change_list_template = "admin/interchange/change_list_io.html"
 
     IMPORTERS = {"articles": articles_import, "events": events_import}
     TABLES = {"articles": articles_table, "events": events_table}
+    COLUMNS = {"articles": ARTICLES, "events": EVENTS}
     PERMISSIONS = {
         "articles": ("articles.add_article", "articles.change_article"),
         "events": ("articles.add_event",),
@@ -137,6 +139,7 @@ class ImportExportAdminMixin:
             "opts": self.opts,
             "title": f"Import {self.io_what}",
             "io_what": self.io_what,
+            "columns": self.COLUMNS[self.io_what].describe(),
             "changelist_url": self._url("changelist"),
             "confirm_url": self._url("import_confirm"),
             **extra,

@@ -1,4 +1,4 @@
-from articles.imports import events_import
+from interchange.imports import events_import
 
 from ._io import ImportCommand
 

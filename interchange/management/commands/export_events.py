@@ -1,4 +1,4 @@
-from articles.exports import events_table
+from interchange.exports import events_table
 
 from ._io import ExportCommand
 

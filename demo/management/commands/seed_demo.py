@@ -8,14 +8,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from tqdm import tqdm
 
-from articles.demo import (
+from articles.models import Article
+from demo.fleet import (
     DEFAULT_ARTICLES,
     DEMO_PASSWORD,
     DEMO_USERNAME,
     demo_fleet_create,
     demo_user_ensure,
 )
-from articles.models import Article
 
 
 class Command(BaseCommand):
