@@ -167,6 +167,9 @@ class Episodes:
 
     def subscription(self, article: Article, line: Line, moment: dt.datetime) -> dt.datetime | None:
         """Monthly subscription usages; the current month stays open. ``None``: still running."""
+        rate = line.subscription_rate
+        if rate is None:
+            raise ValueError(f"{line.code} is not offered on subscription.")
         rng = self.rng
         start = at(moment.date() + DAY, 10)
         if start >= self.horizon:
@@ -179,7 +182,7 @@ class Episodes:
                 kind=EventKind.SUBSCRIPTION,
                 started_at=start,
                 ended_at=end if end < self.horizon else None,
-                revenue=line.subscription_rate,
+                revenue=rate,
                 reference=f"{contract}/{month + 1:02d}",
                 acting_user=self.user,
             )

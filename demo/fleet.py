@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AbstractUser
 from django.db import transaction
 
 from articles import services
@@ -57,7 +57,7 @@ class DemoResult:
     stores: int = 0
     skus: int = 0
     articles: int = 0
-    events: Counter = field(default_factory=Counter)
+    events: Counter[str] = field(default_factory=Counter)
 
     def lines(self) -> list[str]:
         kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(self.events.items()))
@@ -67,7 +67,7 @@ class DemoResult:
         ]
 
 
-def demo_user_ensure() -> "AbstractUser":  # noqa: F821
+def demo_user_ensure() -> AbstractUser:
     """The demo login (a superuser), created or given the demo password again."""
     user, _ = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
     user.is_staff = user.is_superuser = user.is_active = True
@@ -228,9 +228,9 @@ class DemoFleet(Episodes):
                 break
 
             # Fates that happen between rentals.
-            if fate.at is not None and moment >= fate.at:
+            if (fate_at := fate.at) is not None and moment >= fate_at:
                 if fate.kind == "recall":
-                    recall_at = max(fate.at, free_from)
+                    recall_at = max(fate_at, free_from)
                     services.article_status_change(
                         article=article,
                         status=Status.OUT_OF_USE,
@@ -268,7 +268,7 @@ class DemoFleet(Episodes):
                     free_from, fate = back + HOUR, Fate()
                     continue
                 if fate.kind == "lose_and_find":
-                    lost_at = max(fate.at, free_from)
+                    lost_at = max(fate_at, free_from)
                     services.article_report_lost(
                         article=article,
                         occurred_at=lost_at,
@@ -293,7 +293,7 @@ class DemoFleet(Episodes):
                     free_from, fate = found_at + HOUR, Fate()
                     continue
                 if fate.kind in ("sell", "retire"):
-                    self.dispose(article, line, fate.kind, max(fate.at, free_from), condition)
+                    self.dispose(article, line, fate.kind, max(fate_at, free_from), condition)
                     return
 
             # A new season starts with its service and a check.
@@ -307,9 +307,10 @@ class DemoFleet(Episodes):
             # A subscription: monthly usages for a few months.
             if subscription_at is not None and moment >= subscription_at:
                 subscription_at = None
-                free_from = self.subscription(article, line, moment)
-                if free_from is None:
+                after = self.subscription(article, line, moment)
+                if after is None:
                     return
+                free_from = after
                 continue
 
             # The next rental.

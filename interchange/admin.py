@@ -16,6 +16,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -181,7 +182,7 @@ class ImportExportAdminMixin(admin.ModelAdmin):
             return HttpResponseRedirect(self._url("import"))
         pending = request.session.get(self._session_key())
         stored = self._upload_path(pending["token"]) if pending else None
-        if stored is None or not stored.is_file():
+        if not pending or stored is None or not stored.is_file():
             messages.error(
                 request, "There is no checked file waiting to be imported; upload it again."
             )
@@ -209,7 +210,7 @@ class ImportExportAdminMixin(admin.ModelAdmin):
         messages.success(request, f"{pending['name']}: {result.summary()}")
         return HttpResponseRedirect(self._url("changelist"))
 
-    def export_view(self, request: HttpRequest) -> HttpResponse:
+    def export_view(self, request: HttpRequest) -> HttpResponseBase:
         """Download every row as the file the import reads (?format=xlsx for Excel)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
@@ -218,7 +219,7 @@ class ImportExportAdminMixin(admin.ModelAdmin):
         if request.GET.get("format") == "xlsx":
             buffer = io.BytesIO()
             write_table(buffer, header, rows, excel=True)
-            response = HttpResponse(
+            response: HttpResponseBase = HttpResponse(
                 buffer.getvalue(),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )

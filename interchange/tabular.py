@@ -9,10 +9,12 @@ as ``FileProblem`` carrying ``RowError``s that say where and what.
 import csv
 import datetime as dt
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from io import TextIOBase
 from pathlib import Path
+from typing import IO, Any
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 ZIP_MAGIC = b"PK\x03\x04"
@@ -192,6 +194,9 @@ def _open_workbook(path: Path) -> Table:
             [RowError(0, "", f"This is not an Excel workbook (.xlsx) that can be read ({error}).")]
         ) from None
     sheet = workbook.active
+    if sheet is None:
+        workbook.close()
+        raise FileProblem([RowError(0, "", "The workbook's first sheet is empty.")])
     values = sheet.iter_rows(values_only=True)
     first = next(values, None)
     if first is None or not any(cell is not None for cell in first):
@@ -217,7 +222,11 @@ def _open_workbook(path: Path) -> Table:
 
 
 def write_table(
-    destination, header: list[str], rows: Iterable[list[object]], *, excel: bool
+    destination: IO[Any] | TextIOBase,
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    excel: bool,
 ) -> None:
     """Write ``rows`` under ``header`` as CSV (text stream) or a workbook (binary stream)."""
     if not excel:
@@ -225,6 +234,8 @@ def write_table(
         writer.writerow(header)
         writer.writerows(rows)
         return
+    if isinstance(destination, TextIOBase):
+        raise TypeError("A workbook is written to a binary stream, not a text one.")
     import openpyxl
 
     workbook = openpyxl.Workbook(write_only=True)

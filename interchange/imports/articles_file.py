@@ -6,7 +6,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -31,7 +30,15 @@ from skus.models import SKU
 
 from .bulk import BATCH, by_lower, chunks, insert_rows
 from .cells import Cells, check_header, choice, length_error, row_width_error, stream
-from .results import ImportFailed, ImportResult, Progress, progress_for, reporting
+from .results import (
+    ActingUser,
+    ImportFailed,
+    ImportResult,
+    Progress,
+    progress_for,
+    recording_user,
+    reporting,
+)
 
 
 @dataclass
@@ -48,7 +55,7 @@ def articles_import(
     path: Path | str,
     name: str = "",
     dry_run: bool = False,
-    acting_user: AbstractBaseUser | AnonymousUser | None = None,
+    acting_user: ActingUser = None,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Add or update the articles of an ``articles.csv`` (or .xlsx) file.
@@ -164,7 +171,13 @@ def _read_article_rows(
     return rows
 
 
-def _apply_article_rows(rows, errors, result: ImportResult, *, acting_user) -> None:
+def _apply_article_rows(
+    rows: list[_ArticleRow],
+    errors: list[RowError],
+    result: ImportResult,
+    *,
+    acting_user: ActingUser,
+) -> None:
     numbers = {row.number.lower() for row in rows if row.number}
     existing = {}
     for chunk in chunks(sorted(numbers)):
@@ -223,7 +236,7 @@ def _apply_article_rows(rows, errors, result: ImportResult, *, acting_user) -> N
     _update_articles(updates, skus, on_order, errors, result, acting_user=acting_user)
 
 
-def _generated_numbers(rows, skus) -> dict[int, str]:
+def _generated_numbers(rows: list[_ArticleRow], skus: dict[str, SKU]) -> dict[int, str]:
     """``<SKU code>-<sequence>`` for rows without a number, skipping numbers taken."""
     wanted = defaultdict(list)
     for row in rows:
@@ -250,11 +263,18 @@ def _generated_numbers(rows, skus) -> dict[int, str]:
     return numbers
 
 
-def _add_articles(rows, skus, stores, result: ImportResult, *, acting_user) -> None:
+def _add_articles(
+    rows: list[_ArticleRow],
+    skus: dict[str, SKU],
+    stores: dict[str, Store],
+    result: ImportResult,
+    *,
+    acting_user: ActingUser,
+) -> None:
     if not rows:
         return
     generated = _generated_numbers(rows, skus)
-    recorded_by = acting_user if getattr(acting_user, "pk", None) else None
+    recorded_by = recording_user(acting_user)
     now = timezone.now()
     for batch in chunks(rows, BATCH):
         articles = []
@@ -298,8 +318,16 @@ def _add_articles(rows, skus, stores, result: ImportResult, *, acting_user) -> N
         result.added += len(articles)
 
 
-def _update_articles(updates, skus, on_order, errors, result: ImportResult, *, acting_user):
-    recorded_by = acting_user if getattr(acting_user, "pk", None) else None
+def _update_articles(
+    updates: list[tuple[_ArticleRow, Article]],
+    skus: dict[str, SKU],
+    on_order: set[int],
+    errors: list[RowError],
+    result: ImportResult,
+    *,
+    acting_user: ActingUser,
+) -> None:
+    recorded_by = recording_user(acting_user)
     now = timezone.now()
     changed, notes = [], []
     differing = 0

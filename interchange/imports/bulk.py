@@ -61,15 +61,17 @@ def insert_rows(model: type[M], objects: Iterable[M], *, keys: bool = False) -> 
     fields = [field for field in meta.concrete_fields if keys or not field.primary_key]
     quote = connection.ops.quote_name
     now = timezone.now()
-    objects = list(objects) if keys else objects
     with connection.cursor() as cursor:
-        if keys and objects:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, len(objects)],
-            )
-            for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
-                obj.pk = pk
+        if keys:
+            keyed = list(objects)
+            objects = keyed
+            if keyed:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [meta.db_table, meta.pk.column, len(keyed)],
+                )
+                for obj, (pk,) in zip(keyed, cursor.fetchall(), strict=True):
+                    obj.pk = pk
         stamped = [
             field.attname
             for field in fields
@@ -102,7 +104,8 @@ def insert_values(
         insert_rows(model, (model(**dict(zip(attnames, row, strict=True))) for row in rows))
         return
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in attnames)
+    column_of = {field.attname: field.column for field in model._meta.concrete_fields}
+    columns = ", ".join(quote(column_of[name]) for name in attnames)
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy,
@@ -144,4 +147,4 @@ def totals_refresh(ids: list[int]) -> None:
     """
     with connection.cursor() as cursor:
         for chunk in chunks(ids, 5000):
-            cursor.execute(sql, [usage_kinds, EventKind.SALE, EventKind.SALE, chunk])
+            cursor.execute(sql, [usage_kinds, EventKind.SALE, EventKind.SALE, list(chunk)])

@@ -3,7 +3,6 @@
 from collections import defaultdict
 from pathlib import Path
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -14,7 +13,15 @@ from interchange.tabular import RowError, Table, open_table
 
 from .cells import Cells, check_header, length_error, row_width_error, stream
 from .replay import Replay
-from .results import ImportFailed, ImportResult, Progress, error_text, progress_for, reporting
+from .results import (
+    ActingUser,
+    ImportFailed,
+    ImportResult,
+    Progress,
+    error_text,
+    progress_for,
+    reporting,
+)
 from .state import EventRows, Row
 
 
@@ -24,7 +31,7 @@ def events_import(
     path: Path | str,
     name: str = "",
     dry_run: bool = False,
-    acting_user: AbstractBaseUser | AnonymousUser | None = None,
+    acting_user: ActingUser = None,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Apply the rows of an ``events.csv`` (or .xlsx) file to the ledger.

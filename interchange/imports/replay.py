@@ -7,7 +7,6 @@ row at a time, so a row the web forms would refuse is refused here with the same
 message. With no error, ``writing.replay_write`` stores the outcome.
 """
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
 
@@ -26,7 +25,7 @@ from articles.models import (
 from interchange.tabular import RowError
 
 from .bulk import by_lower, chunks
-from .results import ImportResult, Progress, error_text
+from .results import ActingUser, ImportResult, Progress, error_text, recording_user
 from .state import (
     P_CONDITION,
     P_COST,
@@ -62,7 +61,7 @@ class Replay:
         errors: list[RowError],
         result: ImportResult,
         *,
-        acting_user: AbstractBaseUser | AnonymousUser | None,
+        acting_user: ActingUser,
         progress: Progress,
     ) -> None:
         self.groups = rows.groups
@@ -72,7 +71,7 @@ class Replay:
         self.row_count = rows.count
         self.errors = errors
         self.result = result
-        self.recorded_by = acting_user if getattr(acting_user, "pk", None) else None
+        self.recorded_by = recording_user(acting_user)
         self.progress = progress
         self.closings: dict[int, Closing] = {}
         self.states: dict[int, ArticleState] = {}
@@ -341,7 +340,8 @@ class Replay:
                 target=target,
                 doing=doing,
             )
-            if running is not None:
+            # The usage it names is one of ``state``'s.
+            if isinstance(running, Usage):
                 self._end_usage(state, running, moment, notes=f"Ended by {doing}.")
             state.disposed_at = rules.disposed_at_after(
                 status=state.status, disposed_at=state.disposed_at, occurred_at=moment

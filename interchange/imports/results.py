@@ -3,12 +3,17 @@
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ParamSpec, Protocol, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, Protocol, TypeVar
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError
 
 from interchange.tabular import FileProblem, RowError
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -21,6 +26,9 @@ class ProgressBar(Protocol):
 
     def close(self) -> None: ...
 
+
+# Who runs an import: the admin's request.user, or nobody for a command.
+ActingUser = AbstractBaseUser | AnonymousUser | None
 
 # Called like tqdm: progress(total=..., desc=..., unit=..., unit_scale=True).
 Progress = Callable[..., ProgressBar]
@@ -91,6 +99,14 @@ def reporting(function: Callable[P, R]) -> Callable[P, R]:
             ) from None
 
     return wrapper
+
+
+def recording_user(acting_user: ActingUser) -> "User | None":
+    """The user an import's events are recorded by: none for a command or a user
+    that is not saved."""
+    if isinstance(acting_user, get_user_model()) and acting_user.pk:
+        return acting_user
+    return None
 
 
 def error_text(error: ValidationError) -> list[tuple[str, str]]:

@@ -72,8 +72,10 @@ def test_the_demo_has_a_loss_a_find_open_usages_and_an_open_downtime():
 def test_the_history_runs_two_years_up_to_today():
     moments = Event.objects.order_by("occurred_at").values_list("occurred_at", flat=True)
     today = dt.date.fromisoformat(TODAY)
-    assert (today - moments.first().date()).days >= 730
-    assert moments.last().date() < today
+    first, last = moments.first(), moments.last()
+    assert first is not None and last is not None
+    assert (today - first.date()).days >= 730
+    assert last.date() < today
 
 
 def test_skis_go_out_in_winter_and_tents_in_summer():

@@ -3,6 +3,7 @@ with the services applied one row at a time."""
 
 import csv
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -31,7 +32,7 @@ def build_fleet():
     ski = SKU.objects.create(code="SKI", name="Touring ski")
     main = services.store_get_or_create(name="Main")
     depot = services.store_get_or_create(name="Depot")
-    bought = {"purchased_on": dt.date(2025, 1, 1), "store": main}
+    bought: dict[str, Any] = {"purchased_on": dt.date(2025, 1, 1), "store": main}
     one = services.article_create(sku=city, number="C-1", purchase_price="800", **bought)
     two = services.article_create(sku=city, number="C-2", purchase_price="600", **bought)
     three = services.article_create(sku=ski, number="K-1", purchase_price="300", **bought)

@@ -2,12 +2,14 @@
 
 import datetime as dt
 import io
+from typing import cast
 
 import openpyxl
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl.worksheet.worksheet import Worksheet
 
 from articles import services
 from articles.models import Article, Event, EventKind
@@ -80,6 +82,7 @@ def test_confirm_imports_the_checked_file_and_removes_it(admin_client, bike):
 
     assert response.status_code == 302
     rental = Event.objects.get(kind=EventKind.RENTAL)
+    assert rental.recorded_by is not None
     assert rental.recorded_by.is_superuser
     assert waiting_files() == files_before
     messages = [str(m) for m in admin_client.get(response.url).context["messages"]]
@@ -121,8 +124,9 @@ def test_file_that_is_neither_csv_nor_xlsx_is_refused_by_the_form(admin_client, 
 
 def test_articles_upload_with_an_excel_workbook(admin_client, db):
     workbook = openpyxl.Workbook()
-    workbook.active.append(["number", "sku_code", "store", "purchased_on", "purchase_price"])
-    workbook.active.append(["B-7", "CITY", "Main", "2025-01-01", 500])
+    sheet = cast(Worksheet, workbook.active)
+    sheet.append(["number", "sku_code", "store", "purchased_on", "purchase_price"])
+    sheet.append(["B-7", "CITY", "Main", "2025-01-01", 500])
     buffer = io.BytesIO()
     workbook.save(buffer)
     admin_client.post(
@@ -136,7 +140,7 @@ def test_articles_upload_with_an_excel_workbook(admin_client, db):
 
 
 def test_importing_events_needs_the_add_event_permission(client, bike):
-    staff = UserFactory()
+    staff = UserFactory.create()
     staff.user_permissions.add(Permission.objects.get(codename="view_event"))
     client.force_login(staff)
 
@@ -146,7 +150,7 @@ def test_importing_events_needs_the_add_event_permission(client, bike):
 
 
 def test_importing_articles_needs_add_and_change_article(client, db):
-    staff = UserFactory()
+    staff = UserFactory.create()
     staff.user_permissions.add(Permission.objects.get(codename="add_article"))
     client.force_login(staff)
 
@@ -169,7 +173,7 @@ def test_events_download_as_csv(admin_client, bike):
 def test_articles_download_as_excel(admin_client, bike):
     response = admin_client.get(reverse("admin:articles_article_export") + "?format=xlsx")
 
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = cast(Worksheet, openpyxl.load_workbook(io.BytesIO(response.content)).active)
     rows = list(sheet.values)
     assert rows[0][:3] == ("number", "sku_code", "sku_name")
     assert rows[1][:3] == ("B-1", "CITY", "City bike")

@@ -2,9 +2,11 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import cast
 
 import pytest
 from django.core.management import CommandError, call_command
+from openpyxl.worksheet.worksheet import Worksheet
 
 from articles import services
 from articles.models import Article, Event, EventKind, Status, Store
@@ -250,8 +252,9 @@ def test_excel_workbook_is_accepted(db, tmp_path):
 
     workbook = openpyxl.Workbook()
     row = article_row("B-1", purchased_on=dt.datetime(2025, 1, 10), purchase_price=800.5)
-    workbook.active.append(list(row))
-    workbook.active.append(list(row.values()))
+    sheet = cast(Worksheet, workbook.active)
+    sheet.append(list(row))
+    sheet.append(list(row.values()))
     path = tmp_path / "articles.xlsx"
     workbook.save(path)
 

@@ -3,9 +3,11 @@ is written; good files are applied through the rules of the services."""
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any, cast
 
 import pytest
 from django.core.management import CommandError, call_command
+from openpyxl.worksheet.worksheet import Worksheet
 
 from articles import services
 from articles.models import Allocation, Article, Event, EventKind, Status
@@ -20,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def fleet(db):
     sku = SKU.objects.create(code="CITY", name="City bike")
     store = services.store_get_or_create(name="Main")
-    common = {"sku": sku, "store": store, "purchased_on": dt.date(2025, 1, 1)}
+    common: dict[str, Any] = {"sku": sku, "store": store, "purchased_on": dt.date(2025, 1, 1)}
     return {
         "bike": services.article_create(number="B-1", purchase_price="800", **common),
         "other": services.article_create(number="B-2", purchase_price="600", **common),
@@ -503,7 +505,7 @@ def test_excel_workbook_is_accepted_with_the_same_rules(fleet, tmp_path):
     import openpyxl
 
     workbook = openpyxl.Workbook()
-    sheet = workbook.active
+    sheet = cast(Worksheet, workbook.active)
     sheet.append(["article_number", "kind", "occurred_at", "ended_at", "revenue"])
     sheet.append(["B-1", "rental", dt.datetime(2025, 5, 1, 10), dt.datetime(2025, 5, 3, 10), 40.5])
     sheet.append(["B-1", "rental", "2025-05-02T10:00", None, None])
@@ -512,7 +514,7 @@ def test_excel_workbook_is_accepted_with_the_same_rules(fleet, tmp_path):
 
     errors = refused(path, line=3, column="occurred_at", match="which overlaps this usage")
     assert len(errors) == 1
-    workbook.active.delete_rows(3)
+    sheet.delete_rows(3)
     workbook.save(path)
     events_import(path=path)
     rental = Event.objects.get(kind=EventKind.RENTAL)

@@ -4,11 +4,13 @@ import io
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from interchange.imports import ImportFailed
+from interchange.imports import ImportFailed, ImportResult
 from interchange.tabular import FileProblem, write_table
 
 
@@ -16,7 +18,7 @@ class ImportCommand(BaseCommand):
     """``manage.py import_... PATH [--dry-run] [--no-progress]``."""
 
     what = ""
-    importer = None
+    importer: "staticmethod[..., ImportResult]"
 
     def add_arguments(self, parser):
         parser.add_argument("path", help=f"The {self.what} file: .csv (UTF-8) or .xlsx.")
@@ -59,7 +61,7 @@ class ExportCommand(BaseCommand):
     """``manage.py export_... [PATH] [--format csv|xlsx]``."""
 
     what = ""
-    table = None
+    table: "staticmethod[[], tuple[list[str], Iterator[list[str]]]]"
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -86,13 +88,7 @@ class ExportCommand(BaseCommand):
         if not target.parent.is_dir():
             raise CommandError(f"There is no folder {target.parent} to write {target.name} in.")
         # Written next to the target and renamed at the end: never half a file.
-        with tempfile.NamedTemporaryFile(
-            "wb" if excel else "w",
-            dir=target.parent,
-            prefix=f".{target.name}.",
-            delete=False,
-            **({} if excel else {"encoding": "utf-8", "newline": ""}),
-        ) as handle:
+        with _beside(target, excel=excel) as handle:
             try:
                 write_table(handle, header, rows, excel=excel)
             except BaseException:
@@ -100,3 +96,19 @@ class ExportCommand(BaseCommand):
                 raise
         os.replace(handle.name, target)
         self.stderr.write(f"Wrote the {self.what} to {target}.")
+
+
+def _beside(target: Path, *, excel: bool) -> IO[Any]:
+    """A new file in ``target``'s folder, kept when closed, to be renamed over it."""
+    if excel:
+        return tempfile.NamedTemporaryFile(
+            "wb", dir=target.parent, prefix=f".{target.name}.", delete=False
+        )
+    return tempfile.NamedTemporaryFile(
+        "w",
+        encoding="utf-8",
+        newline="",
+        dir=target.parent,
+        prefix=f".{target.name}.",
+        delete=False,
+    )
