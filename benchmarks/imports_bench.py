@@ -1,4 +1,4 @@
-"""Benchmark of the imports (issue 4): rows per second and peak memory on PostgreSQL.
+"""Benchmark of the imports: rows per second and peak memory on PostgreSQL.
 
     .venv/bin/python benchmarks/imports_bench.py [--articles 20000] [--events 100000 1000000]
 
@@ -163,7 +163,7 @@ def run(*command: str) -> tuple[float, float, str]:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    output = process.stdout.read()
+    output = process.stdout.read() if process.stdout else ""
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if status != 0:

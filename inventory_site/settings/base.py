@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "articles",
     "catalog_link",
     "reports",
+    "interchange",
+    "demo",
 ]
 
 MIDDLEWARE = [

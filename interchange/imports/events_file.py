@@ -1,0 +1,198 @@
+"""The import of ``events.csv``: reading the rows, then replaying them per article."""
+
+from collections import defaultdict
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from articles import rules
+from articles.models import Condition, EventKind, Status
+from interchange.columns import EVENTS
+from interchange.tabular import RowError, Table, open_table
+
+from .cells import Cells, check_header, length_error, row_width_error, stream
+from .replay import Replay
+from .results import (
+    ActingUser,
+    ImportFailed,
+    ImportResult,
+    Progress,
+    error_text,
+    progress_for,
+    reporting,
+)
+from .state import EventRows, Row
+
+
+@reporting
+def events_import(
+    *,
+    path: Path | str,
+    name: str = "",
+    dry_run: bool = False,
+    acting_user: ActingUser = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Apply the rows of an ``events.csv`` (or .xlsx) file to the ledger.
+
+    A row equal to an event already recorded in (article, kind, occurred_at,
+    reference) is skipped; one that matches an open usage or downtime and carries
+    ``ended_at`` closes it. A service row with ``ended_at`` is a completed downtime,
+    with ``status`` out_of_use and no end an open one, otherwise service work without
+    downtime. An acquisition row is skipped: the acquisition is recorded when the
+    article is added (``articles.csv``).
+    """
+    progress = progress_for(progress)
+    table = open_table(path, name=name)
+    check_header(table, EVENTS)
+    errors: list[RowError] = []
+    rows = _read_event_rows(table, progress, errors)
+    if not rows.count and not errors:
+        raise ImportFailed([RowError(0, "", "The file has a header but no rows to import.")])
+    result = ImportResult(dry_run=dry_run)
+    with transaction.atomic():
+        Replay(rows, errors, result, acting_user=acting_user, progress=progress).run()
+        if errors:
+            transaction.set_rollback(True)
+            raise ImportFailed(errors)
+        if dry_run:
+            transaction.set_rollback(True)
+    return result
+
+
+def _read_event_rows(table: Table, progress: Progress, errors: list[RowError]) -> EventRows:
+    header = table.header
+    position = {column: header.index(column) for column in EVENTS.names if column in header}
+    bounded = [
+        (column, position[column], limit)
+        for column, limit in EVENTS.max_lengths().items()
+        if column in position
+    ]
+    width = len(header)
+    cells = Cells()
+    interned: dict[str, str] = {}
+    kinds, conditions, statuses = EventKind.values, Condition.values, Status.values
+    groups: dict[str, list[Row]] = defaultdict(list)
+    originals: dict[str, str] = {}
+    unapplied: dict[str, list[int]] = defaultdict(list)
+    stores: set[str] = set()
+    count = 0
+
+    indexes = [position.get(name) for name in EVENTS.names]
+    padding = [""] * width
+
+    for line, values in stream(table, progress, "Checking events"):
+        if len(values) < width:
+            values = values + padding[len(values) :]
+        (
+            number,
+            kind,
+            occurred_text,
+            ended_text,
+            revenue_text,
+            cost_text,
+            reference,
+            condition,
+            store,
+            status,
+            notes,
+        ) = [values[index].strip() if index is not None else "" for index in indexes]
+        count += 1
+        if len(values) > width:
+            error = row_width_error(line, values, header)
+            if error:
+                errors.append(error)
+                continue
+        before = len(errors)
+        if not number:
+            errors.append(RowError(line, "article_number", "The article number is missing."))
+        kind = kind.lower()
+        if not kind:
+            errors.append(RowError(line, "kind", "The kind of event is missing."))
+        elif kind not in kinds:
+            errors.append(
+                RowError(
+                    line, "kind", f"{kind!r} is not an event kind; use one of {', '.join(kinds)}."
+                )
+            )
+        moments = []
+        for name in ("occurred_at", "ended_at"):
+            text = occurred_text if name == "occurred_at" else ended_text
+            try:
+                moments.append(cells.moment(text))
+            except ValueError as error:
+                errors.append(RowError(line, name, str(error)))
+                moments.append(None)
+            else:
+                if name == "occurred_at" and not text:
+                    errors.append(RowError(line, name, "The time of the event is missing."))
+        occurred_at, ended_at = moments
+        money = []
+        for name, text in (("revenue", revenue_text), ("cost", cost_text)):
+            try:
+                money.append(cells.money(text))
+            except ValueError as error:
+                errors.append(RowError(line, name, str(error)))
+                money.append(None)
+        condition = condition.lower()
+        if condition and condition not in conditions:
+            errors.append(
+                RowError(
+                    line,
+                    "condition",
+                    f"{condition!r} is not a condition; use one of {', '.join(conditions)}.",
+                )
+            )
+        status = status.lower()
+        if status and status not in statuses:
+            errors.append(
+                RowError(
+                    line, "status", f"{status!r} is not a status; use one of {', '.join(statuses)}."
+                )
+            )
+        for name, index, limit in bounded:
+            too_long = length_error(line, name, values[index].strip(), limit)
+            if too_long:
+                errors.append(too_long)
+        if occurred_at is not None and ended_at is not None:
+            try:
+                rules.check_times(occurred_at, ended_at)
+            except ValidationError as error:
+                for name, message in error_text(error):
+                    errors.append(RowError(line, name or "ended_at", message))
+        if len(errors) > before:
+            # The row is not applied, but its article must still exist.
+            if number:
+                unapplied[number.lower()].append(line)
+                originals.setdefault(number.lower(), number)
+            continue
+        if store:
+            stores.add(store)
+        reference = interned.setdefault(reference, reference)
+        key = number.lower()
+        if key not in originals:
+            originals[key] = number
+        groups[key].append(
+            (
+                line,
+                kind,
+                occurred_at,
+                ended_at,
+                money[0],
+                money[1],
+                reference,
+                condition,
+                store,
+                status,
+                notes,
+            )
+        )
+    groups.update((number, []) for number in unapplied if number not in groups)
+    return EventRows(
+        groups=groups,
+        originals=originals,
+        unapplied=unapplied,
+        store_names=stores,
+        count=count,
+    )

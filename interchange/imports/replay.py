@@ -1,0 +1,438 @@
+"""The replay of ``events.csv``: every row applied in memory, per article in time order.
+
+Inside the import's transaction the affected articles are locked and their state
+loaded in bulk (their usages, open downtimes and the keys of their events); each
+row then goes through the rules of ``articles.rules`` that the services apply one
+row at a time, so a row the web forms would refuse is refused here with the same
+message. With no error, ``writing.replay_write`` stores the outcome.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models.functions import Lower
+
+from articles import rules
+from articles.models import (
+    DISPOSAL_KINDS,
+    DISPOSED_STATUSES,
+    SERVICE_KINDS,
+    USAGE_KINDS,
+    Article,
+    Event,
+    EventKind,
+    Status,
+    Store,
+)
+from interchange.tabular import RowError
+
+from .bulk import by_lower, chunks
+from .results import ActingUser, ImportResult, Progress, error_text, recording_user
+from .state import (
+    P_CONDITION,
+    P_COST,
+    P_END,
+    P_NOTES,
+    P_REVENUE,
+    R_AT,
+    R_CONDITION,
+    R_COST,
+    R_END,
+    R_KIND,
+    R_LINE,
+    R_NOTES,
+    R_REFERENCE,
+    R_REVENUE,
+    R_STATUS,
+    R_STORE,
+    ArticleState,
+    Closing,
+    Downtime,
+    EventRows,
+    Usage,
+)
+from .writing import replay_write
+
+
+class Replay:
+    """Apply the rows read from an events file in memory, then write them."""
+
+    def __init__(
+        self,
+        rows: EventRows,
+        errors: list[RowError],
+        result: ImportResult,
+        *,
+        acting_user: ActingUser,
+        progress: Progress,
+    ) -> None:
+        self.groups = rows.groups
+        self.originals = rows.originals
+        self.unapplied = rows.unapplied
+        self.store_names = rows.store_names
+        self.row_count = rows.count
+        self.errors = errors
+        self.result = result
+        self.recorded_by = recording_user(acting_user)
+        self.progress = progress
+        self.closings: dict[int, Closing] = {}
+        self.states: dict[int, ArticleState] = {}
+        self.stores: dict[str, Store] = {}
+
+    # -- loading --
+
+    def run(self) -> None:
+        articles = self._load_articles()
+        for number, rows in self.groups.items():
+            if number not in articles:
+                lines = [row[R_LINE] for row in rows] + self.unapplied.get(number, [])
+                for line in lines:
+                    self.errors.append(
+                        RowError(
+                            line,
+                            "article_number",
+                            f"There is no article {self.originals[number]}; add it "
+                            "with articles.csv first.",
+                        )
+                    )
+        self.stores = self._stores()
+        bar = self.progress(
+            total=self.row_count, desc="Applying events", unit="rows", unit_scale=True
+        )
+        # A few hundred articles at a time: their events are loaded, their rows
+        # applied, and then only what is to be written is kept, so memory holds
+        # the file's rows and not the ledger of every article too.
+        known = [number for number in self.groups if number in articles]
+        for chunk in chunks(known):
+            self._load_events([articles[number].article.pk for number in chunk])
+            for number in chunk:
+                state = articles[number]
+                rows = self.groups.pop(number)
+                rows.sort(key=lambda row: (row[R_AT], row[R_LINE]))
+                for row in rows:
+                    self._apply(state, row)
+                bar.update(len(rows))
+                state.release()
+        bar.close()
+        if not self.errors:
+            replay_write(
+                states=[state for state in self.states.values() if state.changed],
+                closings=self.closings,
+                recorded_by=self.recorded_by,
+                progress=self.progress,
+            )
+
+    def _load_articles(self) -> dict[str, ArticleState]:
+        states = {}
+        for chunk in chunks(sorted(self.groups)):
+            queryset = (
+                Article.objects.select_for_update(of=("self",))
+                .annotate(_key=Lower("number"))
+                .filter(_key__in=chunk)
+                .only("number", "status", "allocation", "condition", "store_id", "disposed_at")
+            )
+            for article in queryset:
+                state = ArticleState(article)
+                states[article.number.lower()] = state
+                self.states[article.pk] = state
+        return states
+
+    def _stores(self) -> dict[str, Store]:
+        stores = by_lower(Store, "name", {name.lower() for name in self.store_names})
+        missing = {}
+        for name in self.store_names:
+            if name.lower() not in stores and name.lower() not in missing:
+                missing[name.lower()] = Store(name=name)
+        if missing:
+            # Created inside the import's transaction: gone again if it is refused.
+            Store.objects.bulk_create(missing.values())
+            stores.update(by_lower(Store, "name", set(missing)))
+        return stores
+
+    def _load_events(self, ids: list[int]) -> None:
+        for chunk in chunks(ids):
+            rows = (
+                Event.objects.filter(article_id__in=chunk)
+                .order_by()
+                .values_list(
+                    "article_id",
+                    "pk",
+                    "kind",
+                    "occurred_at",
+                    "ended_at",
+                    "reference",
+                    "downtime",
+                    "status",
+                )
+            )
+            for article_id, pk, kind, occurred_at, ended_at, reference, downtime, status in rows:
+                state = self.states[article_id]
+                key = (kind, occurred_at, reference)
+                if kind in USAGE_KINDS:
+                    usage = Usage(kind, occurred_at, ended_at, reference, pk)
+                    state.add_usage(usage)
+                    state.keys[key] = usage if ended_at is None else True
+                elif kind in SERVICE_KINDS and downtime and ended_at is None:
+                    downtime_entry = Downtime(status, pk)
+                    state.downtimes.append(downtime_entry)
+                    state.keys[key] = downtime_entry
+                else:
+                    state.keys[key] = True
+                if kind == EventKind.ACQUISITION:
+                    state.has_acquisition = True
+
+    # -- applying one row --
+
+    def _fail(self, row, column: str, error: ValidationError) -> None:
+        for name, message in error_text(error):
+            self.errors.append(RowError(row[R_LINE], name or column, message))
+
+    def _apply(self, state: ArticleState, row: tuple) -> None:
+        kind = row[R_KIND]
+        if kind == EventKind.ACQUISITION and state.has_acquisition:
+            self.result.skipped += 1
+            return
+        existing = state.keys.get((kind, row[R_AT], row[R_REFERENCE]))
+        if existing is not None:
+            if row[R_END] is not None and existing is not True:
+                self._close(state, row, existing)
+            else:
+                self.result.skipped += 1
+            return
+        try:
+            rules.check_event_row(
+                kind=kind,
+                ended_at=row[R_END],
+                revenue=row[R_REVENUE],
+                cost=row[R_COST],
+                condition=row[R_CONDITION],
+                store=row[R_STORE],
+                status=row[R_STATUS],
+            )
+        except ValidationError as error:
+            column = "revenue" if row[R_REVENUE] else "cost"
+            self._fail(row, column, error)
+            return
+        try:
+            if kind in USAGE_KINDS:
+                self._usage(state, row)
+            elif kind in SERVICE_KINDS:
+                self._service(state, row)
+            elif kind == EventKind.INSPECTION:
+                state.condition = row[R_CONDITION]
+                self._add(state, row, condition=row[R_CONDITION])
+            elif kind == EventKind.TRANSFER:
+                store = self.stores[row[R_STORE].lower()]
+                rules.check_transfer(
+                    number=state.number,
+                    status=state.status,
+                    store_id=state.store_id,
+                    target_store_id=store.pk,
+                    target_name=str(store),
+                )
+                state.store_id = store.pk
+                self._add(state, row, store=store.pk)
+            elif kind == EventKind.STATUS_CHANGE:
+                self._status_set(state, row, row[R_STATUS], doing="status change")
+                self._add(state, row, status=row[R_STATUS])
+            elif kind in DISPOSAL_KINDS:
+                self._status_set(state, row, DISPOSAL_KINDS[kind], doing=rules.kind_label(kind))
+                self._add(state, row)
+            elif kind == EventKind.NOTE:
+                self._add(state, row, notes=row[R_NOTES] or "(no text)")
+            else:  # income, expense, adjustment
+                self._add(state, row)
+        except ValidationError as error:
+            self._fail(row, self._column_for(kind), error)
+
+    @staticmethod
+    def _column_for(kind: str) -> str:
+        if kind == EventKind.STATUS_CHANGE:
+            return "status"
+        if kind == EventKind.TRANSFER:
+            return "store"
+        return "kind"
+
+    def _add(self, state: ArticleState, row: tuple, **fields) -> list:
+        pending = [
+            row[R_KIND],
+            row[R_AT],
+            fields.get("ended_at"),
+            fields.get("downtime", False),
+            row[R_REVENUE],
+            row[R_COST],
+            row[R_REFERENCE],
+            fields.get("condition", ""),
+            fields.get("store"),
+            fields.get("status", ""),
+            fields.get("notes", row[R_NOTES]),
+        ]
+        state.pending.append(pending)
+        state.keys[(row[R_KIND], row[R_AT], row[R_REFERENCE])] = True
+        state.changed = True
+        self.result.added += 1
+        return pending
+
+    def _usage(self, state: ArticleState, row: tuple) -> None:
+        start, end = row[R_AT], row[R_END]
+        try:
+            rules.check_usage_start(
+                number=state.number,
+                kind=row[R_KIND],
+                status=state.status,
+                allocation=state.allocation,
+            )
+        except ValidationError as error:
+            self._fail(row, "kind", error)
+            return
+        try:
+            rules.refuse_overlap(
+                state.number, rules.usage_conflict(state.candidates(start, end), start, end)
+            )
+        except ValidationError as error:
+            self._fail(row, "occurred_at", error)
+            return
+        condition = row[R_CONDITION] if end else ""
+        pending = self._add(state, row, ended_at=end, condition=condition)
+        usage = Usage(row[R_KIND], start, end, row[R_REFERENCE], pending)
+        state.add_usage(usage)
+        if end is None:
+            state.keys[(row[R_KIND], start, row[R_REFERENCE])] = usage
+        elif condition:
+            state.condition = condition
+
+    def _service(self, state: ArticleState, row: tuple) -> None:
+        end = row[R_END]
+        downtime = row[R_STATUS] == Status.OUT_OF_USE or end is not None
+        joins = (
+            downtime
+            and end is None
+            and state.status == Status.OUT_OF_USE
+            and any(d.status == Status.OUT_OF_USE for d in state.downtimes)
+        )
+        takes = rules.service_takes_out_of_use(
+            status=state.status, downtime=downtime, ended_at=end, joins_open_downtime=joins
+        )
+        status = Status.OUT_OF_USE if takes else ""
+        pending = self._add(
+            state,
+            row,
+            ended_at=end,
+            downtime=downtime,
+            condition=row[R_CONDITION],
+            status=status,
+        )
+        if takes and state.status == Status.ACTIVE:
+            state.status = Status.OUT_OF_USE
+        if row[R_CONDITION] and (end is not None or not downtime):
+            state.condition = row[R_CONDITION]
+        if downtime and end is None:
+            entry = Downtime(status, pending)
+            state.downtimes.append(entry)
+            state.keys[(row[R_KIND], row[R_AT], row[R_REFERENCE])] = entry
+
+    def _status_set(self, state: ArticleState, row: tuple, target: str, *, doing: str) -> None:
+        moment = row[R_AT]
+        rules.check_transition(number=state.number, status=state.status, target=target)
+        if target in DISPOSED_STATUSES:
+            running = rules.check_disposal(
+                number=state.number,
+                usages=state.later_or_running(moment),
+                occurred_at=moment,
+                target=target,
+                doing=doing,
+            )
+            # The usage it names is one of ``state``'s.
+            if isinstance(running, Usage):
+                self._end_usage(state, running, moment, notes=f"Ended by {doing}.")
+            state.disposed_at = rules.disposed_at_after(
+                status=state.status, disposed_at=state.disposed_at, occurred_at=moment
+            )
+        elif state.status == Status.LOST:
+            rules.check_found(
+                number=state.number, disposed_at=state.disposed_at, occurred_at=moment
+            )
+            state.disposed_at = None
+        state.status = target
+
+    # -- closing what is open --
+
+    def _close(self, state: ArticleState, row: tuple, existing) -> None:
+        try:
+            if isinstance(existing, Usage):
+                rules.check_times(existing.occurred_at, row[R_END])
+                self._end_usage(
+                    state,
+                    existing,
+                    row[R_END],
+                    revenue=row[R_REVENUE],
+                    cost=row[R_COST],
+                    condition=row[R_CONDITION],
+                    notes=row[R_NOTES],
+                )
+            else:
+                self._end_downtime(state, row, existing)
+        except ValidationError as error:
+            self._fail(row, "ended_at", error)
+            return
+        self.result.updated += 1
+
+    def _set_end(self, target, end, *, revenue=None, cost=None, condition="", notes="") -> None:
+        """Give an open usage or downtime its end (``_close_usage`` / ``service_end``)."""
+        if isinstance(target, list):
+            target[P_END] = end
+            if revenue is not None:
+                target[P_REVENUE] = revenue
+            if cost is not None:
+                target[P_COST] = cost
+            if condition:
+                target[P_CONDITION] = condition
+            if notes:
+                target[P_NOTES] = f"{target[P_NOTES] or ''}\n{notes}".strip()
+            return
+        closing = self.closings.setdefault(target, Closing(ended_at=end))
+        closing.ended_at = end
+        if revenue is not None:
+            closing.revenue = revenue
+        if cost is not None:
+            closing.cost = cost
+        if condition:
+            closing.condition = condition
+        if notes:
+            closing.notes = f"{closing.notes}\n{notes}".strip()
+
+    def _end_usage(
+        self, state, usage: Usage, end, *, revenue=None, cost=None, condition="", notes=""
+    ):
+        rules.check_times(usage.occurred_at, end)
+        self._set_end(
+            usage.target, end, revenue=revenue, cost=cost, condition=condition, notes=notes
+        )
+        usage.ended_at = end
+        state.keys[(usage.kind, usage.occurred_at, usage.reference)] = True
+        if condition:
+            state.condition = condition
+        state.changed = True
+
+    def _end_downtime(self, state: ArticleState, row: tuple, entry: Downtime) -> None:
+        start = row[R_AT]
+        rules.check_times(start, row[R_END])
+        if row[R_REVENUE]:
+            raise ValidationError(
+                {"revenue": f"A {rules.kind_label(row[R_KIND])} takes no revenue."}
+            )
+        self._set_end(
+            entry.target,
+            row[R_END],
+            cost=row[R_COST],
+            condition=row[R_CONDITION],
+            notes=row[R_NOTES],
+        )
+        state.downtimes.remove(entry)
+        state.keys[(row[R_KIND], start, row[R_REFERENCE])] = True
+        if row[R_CONDITION]:
+            state.condition = row[R_CONDITION]
+        still_down = any(d.status == Status.OUT_OF_USE for d in state.downtimes)
+        if rules.service_end_returns_active(
+            event_status=entry.status, status=state.status, still_down=still_down
+        ):
+            state.status = Status.ACTIVE
+        state.changed = True

@@ -1,0 +1,246 @@
+"""Reading and writing the tabular files of SPEC.md "Files in and out": CSV and Excel.
+
+Rows are streamed: a CSV file is read line by line and a workbook in openpyxl's
+read-only mode, so a file of a million rows never sits in memory whole. Anything
+wrong with the file itself (not UTF-8, not CSV, empty, a broken header) is raised
+as ``FileProblem`` carrying ``RowError``s that say where and what.
+"""
+
+import csv
+import datetime as dt
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from io import TextIOBase
+from pathlib import Path
+from typing import IO, Any
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass(frozen=True, order=True)
+class RowError:
+    """One thing wrong with an input file: where (line, column) and why."""
+
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = [f"line {self.line}"] if self.line else []
+        if self.column:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+class FileProblem(Exception):
+    """The file cannot be imported; ``errors`` says every reason found."""
+
+    def __init__(self, errors: Iterable[RowError]):
+        self.errors = sorted(errors)
+        super().__init__("\n".join(str(error) for error in self.errors))
+
+
+@dataclass
+class Table:
+    """A header and an iterator of ``(line number, values)``; ``size`` for progress."""
+
+    header: list[str]
+    rows: Iterator[tuple[int, list[str]]]
+    size: int | None
+    unit: str
+
+
+def is_excel(path: Path | str, name: str = "") -> bool:
+    return Path(name or path).suffix.lower() in EXCEL_SUFFIXES
+
+
+def open_table(path: Path | str, *, name: str = "") -> Table:
+    """Open ``path`` (named ``name`` when it came as an upload) as a table."""
+    path = Path(path)
+    with path.open("rb") as probe:
+        head = probe.read(4096)
+    if not head:
+        raise FileProblem([RowError(0, "", "The file is empty; it needs a header row.")])
+    if is_excel(path, name):
+        return _open_workbook(path)
+    if head.startswith(ZIP_MAGIC):
+        raise FileProblem(
+            [
+                RowError(
+                    0,
+                    "",
+                    "This is not a CSV file; it looks like an Excel workbook. Save it "
+                    "with the extension .xlsx, or as CSV UTF-8.",
+                )
+            ]
+        )
+    if b"\x00" in head:
+        raise FileProblem(
+            [RowError(0, "", "This is not a CSV file; it contains binary data, not text.")]
+        )
+    return _open_csv(path)
+
+
+def _clean_header(values: list[str], line: int) -> list[str]:
+    header = [value.strip().lower() for value in values]
+    while header and not header[-1]:
+        header.pop()
+    errors = []
+    if not header:
+        errors.append(RowError(line, "", "The header row is empty; it must name the columns."))
+    seen: set[str] = set()
+    for position, column in enumerate(header, start=1):
+        if not column:
+            errors.append(RowError(line, "", f"Column {position} of the header has no name."))
+        elif column in seen:
+            errors.append(RowError(line, column, "The header names this column twice."))
+        seen.add(column)
+    if errors:
+        raise FileProblem(errors)
+    return header
+
+
+class _NotUTF8(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
+def _decoded_lines(binary) -> Iterator[str]:
+    """The file's lines as text, so that bytes that are not UTF-8 are found on their
+    own line (a text wrapper would decode blocks ahead of the reader)."""
+    for number, raw in enumerate(binary, start=1):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _NotUTF8(number) from None
+
+
+def _open_csv(path: Path) -> Table:
+    size = path.stat().st_size
+    binary = path.open("rb")
+    reader = csv.reader(_decoded_lines(binary), strict=True)
+    try:
+        first = next(reader, None)
+    except _NotUTF8 as error:
+        binary.close()
+        raise FileProblem([_not_utf8(error.line)]) from None
+    except csv.Error as error:
+        binary.close()
+        raise FileProblem([RowError(1, "", f"This is not a valid CSV file ({error}).")]) from None
+    if first is None:
+        binary.close()
+        raise FileProblem([RowError(0, "", "The file is empty; it needs a header row.")])
+    header = _clean_header(first, 1)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        line = reader.line_num + 1
+        try:
+            while True:
+                try:
+                    values = next(reader)
+                except StopIteration:
+                    return
+                except _NotUTF8 as error:
+                    raise FileProblem([_not_utf8(error.line)]) from None
+                except csv.Error as error:
+                    raise FileProblem(
+                        [RowError(line, "", f"This line is not valid CSV ({error}).")]
+                    ) from None
+                if any(values):
+                    yield line, values
+                line = reader.line_num + 1
+        finally:
+            binary.close()
+
+    return Table(header=header, rows=rows(), size=size, unit="B")
+
+
+def _not_utf8(line: int) -> RowError:
+    return RowError(
+        line,
+        "",
+        "The file is not UTF-8 text. Save it as 'CSV UTF-8' (in Excel: Save as, "
+        "CSV UTF-8) and import it again.",
+    )
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time.min and value.tzinfo is None:
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        text = format(Decimal(repr(value)).normalize(), "f")
+        return text
+    return str(value).strip()
+
+
+def _open_workbook(path: Path) -> Table:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise FileProblem(
+            [RowError(0, "", f"This is not an Excel workbook (.xlsx) that can be read ({error}).")]
+        ) from None
+    sheet = workbook.active
+    if sheet is None:
+        workbook.close()
+        raise FileProblem([RowError(0, "", "The workbook's first sheet is empty.")])
+    values = sheet.iter_rows(values_only=True)
+    first = next(values, None)
+    if first is None or not any(cell is not None for cell in first):
+        workbook.close()
+        raise FileProblem([RowError(0, "", "The workbook's first sheet is empty.")])
+    header = _clean_header([_cell_text(cell) for cell in first], 1)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        try:
+            for line, row in enumerate(values, start=2):
+                cells = [_cell_text(cell) for cell in row]
+                while cells and not cells[-1]:
+                    cells.pop()
+                if cells:
+                    yield line, cells
+        finally:
+            workbook.close()
+
+    return Table(header=header, rows=rows(), size=sheet.max_row, unit="rows")
+
+
+# --- writing ------------------------------------------------------------------------
+
+
+def write_table(
+    destination: IO[Any] | TextIOBase,
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    excel: bool,
+) -> None:
+    """Write ``rows`` under ``header`` as CSV (text stream) or a workbook (binary stream)."""
+    if not excel:
+        writer = csv.writer(destination, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        return
+    if isinstance(destination, TextIOBase):
+        raise TypeError("A workbook is written to a binary stream, not a text one.")
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    workbook.save(destination)
