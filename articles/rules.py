@@ -1,7 +1,7 @@
 """The rules of the lifecycle and the ledger as pure functions over plain data.
 
 ``articles.services`` applies them to one article under its row lock; the imports
-(``articles.imports``) apply them to thousands of rows simulated in memory. Each
+(``interchange.imports``) apply them to thousands of rows simulated in memory. Each
 rule is written here once, with the message staff read when it refuses.
 
 The functions take values (a status, an allocation, a list of usages) rather than

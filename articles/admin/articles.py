@@ -7,12 +7,12 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 
+from interchange.admin import ArticleImportExportMixin
 from inventory_site.admin_common import ADMIN_CSS, ServiceRefused, ServiceSaveAdmin, acting_user
 from reports.formatting import render_html_figures
 from reports.selectors import ARTICLE_FIGURES, article_figures
 
 from .. import services
-from ..admin_io import ArticleImportExportMixin
 from ..forms import ArticleAdminForm
 from ..models import Article, Event
 from .actions import ARTICLE_ACTIONS, admin_action

@@ -8,10 +8,10 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from interchange.admin import EventImportExportMixin
 from inventory_site.admin_common import ADMIN_CSS
 
 from .. import services
-from ..admin_io import EventImportExportMixin
 from ..models import Event
 
 LEDGER_FIELDS = (
