@@ -12,7 +12,7 @@ or the importer's lightweight copy of one.
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
@@ -31,6 +31,9 @@ class UsageLike(Protocol):
     occurred_at: dt.datetime
     ended_at: dt.datetime | None
     reference: str
+
+
+Usage = TypeVar("Usage", bound=UsageLike)
 
 
 def format_moment(value: dt.datetime) -> str:
@@ -71,8 +74,8 @@ def check_times(start: dt.datetime, end: dt.datetime | None) -> None:
 
 
 def usage_conflict(
-    usages: Iterable[UsageLike], start: dt.datetime, end: dt.datetime | None
-) -> UsageLike | None:
+    usages: Iterable[Usage], start: dt.datetime, end: dt.datetime | None
+) -> Usage | None:
     """The earliest usage that overlaps [start, end), an open end meaning forever."""
     conflicts = [
         usage
@@ -141,11 +144,11 @@ def check_transition(*, number: str, status: str, target: str) -> None:
 def check_disposal(
     *,
     number: str,
-    usages: Iterable[UsageLike],
+    usages: Iterable[Usage],
     occurred_at: dt.datetime,
     target: str,
     doing: str,
-) -> UsageLike | None:
+) -> Usage | None:
     """Checks every disposal shares; returns the open usage that the disposal ends.
 
     A usage starting at or after the disposal is refused; a sale or loss while on
