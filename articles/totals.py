@@ -7,11 +7,20 @@ total comes from ``articles.kinds``: usages are counted, the revenue of a kind w
 revenue is sale proceeds is kept apart from the revenue, and every cost is an expense.
 """
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 
 from django.db import connection
-from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.expressions import Combinable
+from django.db.models import (
+    Aggregate,
+    Count,
+    DecimalField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from .kinds import PROCEEDS_KINDS, USAGE_KINDS
@@ -27,11 +36,11 @@ def article_totals_refresh(*, articles: QuerySet[Article]) -> int:
     """Recompute the stored totals of ``articles`` from their events, in one UPDATE
     with a correlated subquery per total (any database)."""
     events = Event.objects.filter(article=OuterRef("pk")).order_by().values("article")
-    money = DecimalField(max_digits=14, decimal_places=2)
+    money: DecimalField = DecimalField(max_digits=14, decimal_places=2)
 
-    def total(expression: Combinable, *conditions: Q, **filters: object) -> Coalesce:
+    def total(expression: Aggregate, *conditions: Q, **filters: object) -> Coalesce:
         subquery = events.filter(*conditions, **filters).annotate(total=expression).values("total")
-        return Coalesce(Subquery(subquery), Value(0), output_field=expression.output_field)  # type: ignore[attr-defined]  # every aggregate passed has one
+        return Coalesce(Subquery(subquery), Value(0), output_field=expression.output_field)
 
     return articles.update(
         total_usage_count=total(Count("pk"), kind__in=USAGE_KINDS),
@@ -80,6 +89,6 @@ def articles_totals_refresh(*, article_ids: Iterable[int]) -> None:
             cursor.execute(sql, {**kinds, "ids": chunk})
 
 
-def _chunks(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
+def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
