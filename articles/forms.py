@@ -5,20 +5,31 @@ service comes back onto the form with ``add_service_error``.
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.contrib.admin import widgets
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from .fields import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from .models import Allocation, Article, Condition, EventKind, Status, Store
 from .services import EDITABLE_FIELDS
 
-MONEY_FIELD = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
 CONDITION_CHOICES = [("", "(unchanged)"), *Condition.choices]
 
 
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
+def money_field(**kwargs: Any) -> forms.DecimalField:
+    """A form field for an amount of money the ledger can hold (>= 0, 2 places)."""
+    return forms.DecimalField(
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
+        min_value=Decimal("0"),
+        **kwargs,
+    )
+
+
+def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
     """Put a service's refusal on ``form``: on the field it names when the form has
     that field, otherwise at the top of the form."""
     if hasattr(error, "error_dict"):
@@ -64,14 +75,13 @@ class ArticleAdminForm(forms.ModelForm):
                 "An EAN or your own number. Empty: the SKU code and the next free "
                 "sequence, e.g. CITY-M-0012."
             )
-        if "status" in self.fields:
-            self.fields["status"].choices = [
+        status = self.fields.get("status")
+        if isinstance(status, forms.ChoiceField):
+            status.choices = [
                 (Status.ACTIVE, Status.ACTIVE.label),
                 (Status.OUT_OF_USE, Status.OUT_OF_USE.label),
             ]
-            self.fields[
-                "status"
-            ].help_text = (
+            status.help_text = (
                 "A new article starts active or out of use; disposals are recorded as events."
             )
 
@@ -99,8 +109,8 @@ class EventRecordForm(forms.Form):
         required=False,
         help_text="Rentals, subscriptions and service downtime only. Empty: still running.",
     )
-    revenue = forms.DecimalField(required=False, **MONEY_FIELD)
-    cost = forms.DecimalField(required=False, **MONEY_FIELD)
+    revenue = money_field(required=False)
+    cost = money_field(required=False)
     reference = forms.CharField(
         required=False, max_length=100, help_text="Order or work-order id from another system."
     )
@@ -128,12 +138,11 @@ class UsageEndForm(forms.Form):
     """The return of a rental or subscription (``services.usage_end``)."""
 
     ended_at = _datetime_field("Ended at", required=True)
-    revenue = forms.DecimalField(
+    revenue = money_field(
         required=False,
         help_text="What the usage earned. Empty: keep the amount recorded at the start.",
-        **MONEY_FIELD,
     )
-    cost = forms.DecimalField(required=False, help_text="Empty: unchanged.", **MONEY_FIELD)
+    cost = money_field(required=False, help_text="Empty: unchanged.")
     condition = forms.ChoiceField(
         choices=CONDITION_CHOICES, required=False, help_text="The grade it came back in."
     )
@@ -147,7 +156,9 @@ class UsageEndForm(forms.Form):
 class ServiceEndForm(UsageEndForm):
     """The end of a service event's downtime (``services.service_end``)."""
 
-    revenue = None
+    # Django's way to remove a declared field from a subclass; the stubs type the
+    # attribute as the parent's field.
+    revenue = None  # type: ignore[assignment]
 
 
 # --- changelist actions ------------------------------------------------------------
@@ -168,9 +179,7 @@ class StatusChangeActionForm(forms.Form):
 
 
 class RetireActionForm(forms.Form):
-    cost = forms.DecimalField(
-        required=False, label="Disposal cost (each)", initial=Decimal("0"), **MONEY_FIELD
-    )
+    cost = money_field(required=False, label="Disposal cost (each)", initial=Decimal("0"))
     notes = forms.CharField(
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -179,12 +188,11 @@ class RetireActionForm(forms.Form):
 
 
 class ReportLostActionForm(forms.Form):
-    revenue = forms.DecimalField(
+    revenue = money_field(
         required=False,
         label="Recovered (each)",
         initial=Decimal("0"),
         help_text="Insurance or a charge to the customer.",
-        **MONEY_FIELD,
     )
     notes = forms.CharField(
         label="What happened", widget=forms.Textarea(attrs={"rows": 2}), required=False
@@ -210,7 +218,7 @@ class ArticleBatchForm(forms.Form):
     )
     store = forms.ModelChoiceField(queryset=Store.objects.all())
     purchased_on = forms.DateField(widget=widgets.AdminDateWidget)
-    purchase_price = forms.DecimalField(initial=Decimal("0"), **MONEY_FIELD)
+    purchase_price = money_field(initial=Decimal("0"))
     allocation = forms.ChoiceField(choices=Allocation.choices, initial=Allocation.RENTAL)
     condition = forms.ChoiceField(choices=Condition.choices, initial=Condition.NEW)
     manufacturer = forms.CharField(required=False, max_length=100)
@@ -222,7 +230,8 @@ class ArticleBatchForm(forms.Form):
         self.fields["purchased_on"].initial = timezone.localdate()
 
     def clean(self):
-        cleaned_data = super().clean()
+        super().clean()
+        cleaned_data = self.cleaned_data
         count, numbers = cleaned_data.get("count"), cleaned_data.get("numbers", "").strip()
         if count and numbers:
             raise ValidationError("Give either a count or a list of numbers, not both.")

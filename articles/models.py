@@ -1,7 +1,9 @@
 """Stores, articles and the usage ledger (SPEC.md "Article" and "Events").
 
 Models hold state and the rules about one row. Every change of state goes through
-``articles.services``, which enforces the lifecycle and writes the ledger.
+``articles.services``, which enforces the lifecycle and writes the ledger. The
+vocabularies live in ``articles.choices`` and what each event kind takes and does in
+``articles.kinds``; both are re-exported here, where the rest of the code imports them.
 """
 
 from decimal import Decimal
@@ -14,42 +16,33 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+from .choices import DISPOSED_STATUSES, TRANSITIONS, Allocation, Condition, EventKind, Status
+from .fields import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, MoneyField
+from .kinds import DISPOSAL_KINDS, SERVICE_KINDS, USAGE_KINDS
+
+# The money field's size, for code that checks amounts before a field does.
+MONEY = {"max_digits": MONEY_MAX_DIGITS, "decimal_places": MONEY_DECIMAL_PLACES}
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 PRODUCTION_YEAR_RANGE = (1900, 2100)
 
-
-class Allocation(models.TextChoices):
-    RENTAL = "rental", "Rental"
-    SALES = "sales", "Sales"
-
-
-class Status(models.TextChoices):
-    ACTIVE = "active", "Active"
-    OUT_OF_USE = "out_of_use", "Out of use"
-    LOST = "lost", "Lost"
-    SOLD = "sold", "Sold"
-    RETIRED = "retired", "Retired"
-
-
-DISPOSED_STATUSES = frozenset({Status.LOST, Status.SOLD, Status.RETIRED})
-
-# SPEC.md "Status lifecycle": the statuses each status may change to.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.ACTIVE: frozenset({Status.OUT_OF_USE, Status.LOST, Status.SOLD, Status.RETIRED}),
-    Status.OUT_OF_USE: frozenset({Status.ACTIVE, Status.LOST, Status.SOLD, Status.RETIRED}),
-    Status.LOST: frozenset({Status.ACTIVE, Status.RETIRED}),
-    Status.SOLD: frozenset(),
-    Status.RETIRED: frozenset(),
-}
-
-
-class Condition(models.TextChoices):
-    NEW = "new", "New"
-    LIKE_NEW = "like_new", "Like new"
-    GOOD = "good", "Good"
-    FAIR = "fair", "Fair"
-    POOR = "poor", "Poor"
+__all__ = [
+    "DISPOSAL_KINDS",
+    "DISPOSED_STATUSES",
+    "MONEY",
+    "NON_NEGATIVE",
+    "PRODUCTION_YEAR_RANGE",
+    "SERVICE_KINDS",
+    "TRANSITIONS",
+    "USAGE_KINDS",
+    "Allocation",
+    "Article",
+    "Condition",
+    "Event",
+    "EventKind",
+    "MoneyField",
+    "Status",
+    "Store",
+]
 
 
 class Store(models.Model):
@@ -134,7 +127,7 @@ class Article(models.Model):
     )
     serial_number = models.CharField(max_length=100, blank=True)
     purchased_on = models.DateField()
-    purchase_price = models.DecimalField(**MONEY, default=Decimal("0"), validators=NON_NEGATIVE)
+    purchase_price = MoneyField(default=Decimal("0"), validators=NON_NEGATIVE)
     specifications = models.JSONField(
         default=dict, blank=True, help_text="Key/value pairs; they override the SKU's."
     )
@@ -150,9 +143,9 @@ class Article(models.Model):
     # rebuilds them). They make listing and sorting by these figures cheap; the
     # reports compute "as of" figures from the ledger itself.
     total_usage_count = models.PositiveIntegerField(default=0, editable=False)
-    total_revenue = models.DecimalField(**MONEY, default=Decimal("0"), editable=False)
-    total_expenses = models.DecimalField(**MONEY, default=Decimal("0"), editable=False)
-    total_sale_proceeds = models.DecimalField(**MONEY, default=Decimal("0"), editable=False)
+    total_revenue = MoneyField(default=Decimal("0"), editable=False)
+    total_expenses = MoneyField(default=Decimal("0"), editable=False)
+    total_sale_proceeds = MoneyField(default=Decimal("0"), editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -211,34 +204,6 @@ class Article(models.Model):
         return {**(self.sku.specifications or {}), **(self.specifications or {})}
 
 
-class EventKind(models.TextChoices):
-    ACQUISITION = "acquisition", "Acquisition"
-    RENTAL = "rental", "Rental"
-    SUBSCRIPTION = "subscription", "Subscription"
-    MAINTENANCE = "maintenance", "Maintenance"
-    REPAIR = "repair", "Repair"
-    CLEANING = "cleaning", "Cleaning"
-    INSPECTION = "inspection", "Inspection"
-    TRANSFER = "transfer", "Transfer"
-    STATUS_CHANGE = "status_change", "Status change"
-    INCOME = "income", "Income"
-    EXPENSE = "expense", "Expense"
-    SALE = "sale", "Sale"
-    RETIREMENT = "retirement", "Retirement"
-    LOSS = "loss", "Loss"
-    ADJUSTMENT = "adjustment", "Adjustment"
-    NOTE = "note", "Note"
-
-
-USAGE_KINDS = frozenset({EventKind.RENTAL, EventKind.SUBSCRIPTION})
-SERVICE_KINDS = frozenset({EventKind.MAINTENANCE, EventKind.REPAIR, EventKind.CLEANING})
-DISPOSAL_KINDS = {
-    EventKind.SALE: Status.SOLD,
-    EventKind.RETIREMENT: Status.RETIRED,
-    EventKind.LOSS: Status.LOST,
-}
-
-
 class EventQuerySet(models.QuerySet):
     def usages(self):
         return self.filter(kind__in=USAGE_KINDS)
@@ -274,8 +239,8 @@ class Event(models.Model):
         default=False,
         help_text="Service work only: the article is out of use from start to end.",
     )
-    revenue = models.DecimalField(**MONEY, default=Decimal("0"), validators=NON_NEGATIVE)
-    cost = models.DecimalField(**MONEY, default=Decimal("0"), validators=NON_NEGATIVE)
+    revenue = MoneyField(default=Decimal("0"), validators=NON_NEGATIVE)
+    cost = MoneyField(default=Decimal("0"), validators=NON_NEGATIVE)
     reference = models.CharField(
         max_length=100, blank=True, help_text="Order or work-order id from another system."
     )

@@ -12,25 +12,18 @@ or the importer's lightweight copy of one.
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 
-from .models import (
-    DISPOSED_STATUSES,
-    SERVICE_KINDS,
-    TRANSITIONS,
-    USAGE_KINDS,
-    Allocation,
-    EventKind,
-    Status,
-)
+from .choices import DISPOSED_STATUSES, TRANSITIONS, Allocation, EventKind, Status
+from .kinds import KINDS, USAGE_KINDS, Money
+from .kinds import disposed_at_after as disposed_at_after
+from .kinds import service_end_returns_active as service_end_returns_active
+from .kinds import service_takes_out_of_use as service_takes_out_of_use
 
 ONE_MICROSECOND = dt.timedelta(microseconds=1)
-# Read once: ``TextChoices.values`` builds a new list on every access.
-EVENT_KINDS = frozenset(EventKind.values)
-STATUSES = frozenset(Status.values)
 
 
 class UsageLike(Protocol):
@@ -38,6 +31,9 @@ class UsageLike(Protocol):
     occurred_at: dt.datetime
     ended_at: dt.datetime | None
     reference: str
+
+
+Usage = TypeVar("Usage", bound=UsageLike)
 
 
 def format_moment(value: dt.datetime) -> str:
@@ -78,8 +74,8 @@ def check_times(start: dt.datetime, end: dt.datetime | None) -> None:
 
 
 def usage_conflict(
-    usages: Iterable[UsageLike], start: dt.datetime, end: dt.datetime | None
-) -> UsageLike | None:
+    usages: Iterable[Usage], start: dt.datetime, end: dt.datetime | None
+) -> Usage | None:
     """The earliest usage that overlaps [start, end), an open end meaning forever."""
     conflicts = [
         usage
@@ -148,11 +144,11 @@ def check_transition(*, number: str, status: str, target: str) -> None:
 def check_disposal(
     *,
     number: str,
-    usages: Iterable[UsageLike],
+    usages: Iterable[Usage],
     occurred_at: dt.datetime,
     target: str,
     doing: str,
-) -> UsageLike | None:
+) -> Usage | None:
     """Checks every disposal shares; returns the open usage that the disposal ends.
 
     A usage starting at or after the disposal is refused; a sale or loss while on
@@ -183,18 +179,6 @@ def check_disposal(
     return running
 
 
-def disposed_at_after(
-    *, status: str, disposed_at: dt.datetime | None, occurred_at: dt.datetime
-) -> dt.datetime:
-    """When a disposal at ``occurred_at`` disposed of the article.
-
-    A lost article that is written off (retired) has been gone since the loss.
-    """
-    if status == Status.LOST and disposed_at is not None:
-        return disposed_at
-    return occurred_at
-
-
 def check_found(*, number: str, disposed_at: dt.datetime | None, occurred_at: dt.datetime) -> None:
     """A lost article cannot be found before it was lost."""
     if disposed_at and occurred_at < disposed_at:
@@ -212,35 +196,14 @@ def check_transfer(
         raise ValidationError({"store": f"{number} is already in {target_name}."})
 
 
-# --- service work -------------------------------------------------------------------
-
-
-def service_takes_out_of_use(
-    *, status: str, downtime: bool, ended_at: dt.datetime | None, joins_open_downtime: bool
-) -> bool:
-    """Does a new service event keep the article out of use?
-
-    An open downtime takes an active article out, or joins another open downtime
-    (``joins_open_downtime``) that did.
-    """
-    if not downtime or ended_at is not None:
-        return False
-    return status == Status.ACTIVE or (status == Status.OUT_OF_USE and joins_open_downtime)
-
-
-def service_end_returns_active(*, event_status: str, status: str, still_down: bool) -> bool:
-    """Does ending a downtime bring the article back into use?"""
-    return event_status == Status.OUT_OF_USE and status == Status.OUT_OF_USE and not still_down
+# --- money and one ledger row -------------------------------------------------------
 
 
 def refuse_missing_amount(*, kind: str, revenue: Any, cost: Any) -> None:
     """Income and expenses carry money; an adjustment may be a zero correction."""
-    if kind != EventKind.ADJUSTMENT and not revenue and not cost:
-        field = "revenue" if kind == EventKind.INCOME else "cost"
+    field = KINDS[kind].needs_amount
+    if field and not revenue and not cost:
         raise ValidationError({field: f"{a_kind(kind)} needs an amount."})
-
-
-# --- one ledger row -----------------------------------------------------------------
 
 
 def check_event_row(
@@ -253,63 +216,48 @@ def check_event_row(
     store: Any,
     status: str,
 ) -> None:
-    """Which fields a ledger row of ``kind`` may carry (``event_record``'s checks).
+    """Which fields a ledger row of ``kind`` may carry (``event_record``'s checks), as
+    its entry in ``articles.kinds`` declares them.
 
-    The effects of the row (transition, overlap...) are checked by the service or
-    the importer that applies it.
+    The first problem found is refused, in this order: a field the kind does not
+    take, a kind that is not recorded as a row, money it does not carry, a field it
+    needs, a status it cannot have, a missing amount. The effects of the row
+    (transition, overlap...) are checked by the service or the importer that applies it.
     """
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise ValidationError({"kind": f"{kind!r} is not an event kind."})
+    values = {
+        "ended_at": ended_at,
+        "condition": condition,
+        "store": store,
+        "status": status,
+        "revenue": revenue,
+        "cost": cost,
+    }
 
-    def refuse_money(what: str) -> None:
-        if revenue or cost:
-            raise ValidationError(f"A {what} carries no money; record an adjustment instead.")
-
-    def refuse_field(field: str, value: Any) -> None:
-        if value:
+    def refuse_field(field: str) -> None:
+        if values[field]:
             raise ValidationError({field: f"{a_kind(kind)} takes no {field.replace('_', ' ')}."})
 
-    if kind not in EVENT_KINDS:
-        raise ValidationError({"kind": f"{kind!r} is not an event kind."})
-    if kind != EventKind.TRANSFER:
-        refuse_field("store", store)
-    if kind != EventKind.STATUS_CHANGE and kind not in SERVICE_KINDS:
-        refuse_field("status", status)
-    if ended_at is not None and kind not in USAGE_KINDS | SERVICE_KINDS:
-        refuse_field("ended_at", ended_at)
-    if kind in USAGE_KINDS:
-        return
-    if kind in SERVICE_KINDS:
-        refuse_field("revenue", revenue)
-        if status not in ("", Status.OUT_OF_USE):
-            raise ValidationError(
-                {"status": "Service work takes status out_of_use (open downtime) or none."}
-            )
-        return
-    if kind == EventKind.ACQUISITION:
-        raise ValidationError(
-            {"kind": "An acquisition is recorded when the article is added; add it as an article."}
-        )
-    if kind == EventKind.INSPECTION:
-        refuse_field("revenue", revenue)
-        if not condition:
-            raise ValidationError({"condition": "An inspection needs the grade it found."})
-        return
-    refuse_field("condition", condition)
-    if kind == EventKind.TRANSFER:
-        refuse_field("revenue", revenue)
-        if not store:
-            raise ValidationError({"store": "A transfer needs the destination store."})
-    elif kind == EventKind.STATUS_CHANGE:
-        refuse_money("status change")
-        if not status:
-            raise ValidationError({"status": "A status change needs the target status."})
-        if status not in STATUSES:
-            raise ValidationError({"status": f"{status!r} is not a status."})
-    elif kind in (EventKind.INCOME, EventKind.EXPENSE):
-        refuse_missing_amount(kind=kind, revenue=revenue, cost=cost)
-    elif kind == EventKind.NOTE:
-        refuse_money("note")
-    elif kind == EventKind.RETIREMENT:
-        refuse_field("revenue", revenue)
+    for field in ("store", "status", "ended_at"):
+        if field not in spec.takes:
+            refuse_field(field)
+    if spec.refusal:
+        raise ValidationError({"kind": spec.refusal})
+    if "condition" not in spec.takes:
+        refuse_field("condition")
+    if spec.money is Money.NONE and (revenue or cost):
+        raise ValidationError(f"{a_kind(kind)} carries no money; record an adjustment instead.")
+    for field in ("revenue", "cost"):
+        if field not in spec.money.fields:
+            refuse_field(field)
+    for field, message in spec.requires.items():
+        if not values[field]:
+            raise ValidationError({field: message})
+    if spec.statuses and status not in spec.statuses:
+        raise ValidationError({"status": spec.status_refusal.format(status=status)})
+    refuse_missing_amount(kind=kind, revenue=revenue, cost=cost)
 
 
 def is_disposed(status: str) -> bool:

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from articles.fields import MoneyField
+
 
 class SKUQuerySet(models.QuerySet):
     def get_by_code(self, code: str) -> "SKU":
@@ -47,17 +49,13 @@ class SKU(models.Model):
         validators=[MinValueValidator(1)],
         help_text="Empty: the installation default.",
     )
-    replacement_price = models.DecimalField(
-        max_digits=12,
-        decimal_places=2,
+    replacement_price = MoneyField(
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
         help_text="Price of a new article. Empty: the price of the most recently purchased one.",
     )
-    renewal_hurdle = models.DecimalField(
-        max_digits=12,
-        decimal_places=2,
+    renewal_hurdle = MoneyField(
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],

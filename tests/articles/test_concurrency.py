@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article, Event, EventKind, Status
+from articles.services import usages as usage_services
 from tests.factories import ArticleFactory, EventFactory, UserFactory
 
 pytestmark = [
@@ -80,7 +81,7 @@ def test_two_simultaneous_usage_starts_give_exactly_one_usage():
 def check_misses_once(monkeypatch):
     """Make the service's own overlap check miss the first time, as it does when the
     other usage is committed between the check and the insert."""
-    real = services._refuse_overlap
+    real = usage_services._refuse_overlap
     calls = []
 
     def refuse_overlap(article, start, end):
@@ -88,7 +89,7 @@ def check_misses_once(monkeypatch):
         if len(calls) > 1:
             real(article, start, end)
 
-    monkeypatch.setattr(services, "_refuse_overlap", refuse_overlap)
+    monkeypatch.setattr(usage_services, "_refuse_overlap", refuse_overlap)
     return calls
 
 
@@ -112,7 +113,7 @@ def test_an_overlap_caught_by_the_database_is_refused_with_the_same_message(
 def test_an_overlap_caught_only_by_the_database_still_gets_a_clear_message(
     monkeypatch, assert_refused
 ):
-    monkeypatch.setattr(services, "_refuse_overlap", lambda article, start, end: None)
+    monkeypatch.setattr(usage_services, "_refuse_overlap", lambda article, start, end: None)
     article = ArticleFactory(number="BIKE-1")
     EventFactory(article=article, kind=EventKind.RENTAL, occurred_at=at(3), ended_at=at(7))
 

@@ -1,0 +1,184 @@
+"""What every service shares: the row lock, validation, saving an event with the
+stored totals, and writing what a kind's effect returns onto the article."""
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from articles import rules
+from articles.kinds import KINDS, ArticleState, EventFacts
+from articles.models import Article, Event, Store
+from articles.totals import article_totals_refresh
+
+# Who acts: a user of the back office, or nobody (a command, a test).
+User = AbstractBaseUser | AnonymousUser | None
+Money = Decimal | int | str
+ZERO = Decimal("0")
+
+format_moment = rules.format_moment
+
+
+def start_of_day(day: dt.date) -> dt.datetime:
+    """The instant at which ``day`` begins in the installation's time zone, in UTC.
+
+    In UTC so that arithmetic on it counts real time: Python subtracts two moments
+    of the same zone by their wall clocks, which makes a day of a clock change 24 hours.
+    """
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min)).astimezone(dt.UTC)
+
+
+def money(value: Money | None) -> Decimal:
+    """An amount as forms and files give it (text, a number, or nothing)."""
+    if value is None or value == "":
+        return ZERO
+    try:
+        return Decimal(value)
+    except ArithmeticError:
+        raise ValidationError(f"{value!r} is not an amount of money.") from None
+
+
+def lock(article: Article) -> Article:
+    """Take the article's row lock and return a fresh copy of it.
+
+    Everything a service decides is decided on this copy, so two people acting on
+    the same article at the same moment are served one after the other.
+    """
+    return (
+        Article.objects.select_for_update(of=("self",))
+        .select_related("sku", "store")
+        .get(pk=article.pk)
+    )
+
+
+def open_usage(article: Article) -> Event | None:
+    return article.events.usages().open().first()
+
+
+def refuse_if_on_order(article: Article, doing: str) -> None:
+    rules.refuse_if_on_order(article.number, open_usage(article), doing)
+
+
+def validate_event(event: Event) -> None:
+    """Check the event's fields (choices, money >= 0, lengths).
+
+    Its check constraints are not validated again in Python: the rules have already
+    checked the times, the database holds every constraint, and Django would spend
+    one query per check constraint on each event.
+    """
+    event.full_clean(exclude=["article", "recorded_by"], validate_constraints=False)
+
+
+def save_article(article: Article, **kwargs: Any) -> None:
+    """Save a validated article; a number taken meanwhile by another session (the
+    database's unique index) is refused like the check before it would have."""
+    try:
+        with transaction.atomic():
+            article.save(**kwargs)
+    except IntegrityError as error:
+        if "article_number_unique_ci" in str(error):
+            raise ValidationError(
+                {"number": "An article with this number already exists."}
+            ) from error
+        raise
+
+
+def record(
+    article: Article,
+    kind: str,
+    *,
+    acting_user: User,
+    occurred_at: dt.datetime | None = None,
+    **fields: Any,
+) -> Event:
+    """Validate and insert an event of ``article`` (locked), write what its kind's
+    effect does to the article, and refresh the article's stored totals.
+
+    The caller has checked that the event may be recorded. The database's own
+    refusal (an ``IntegrityError``) propagates, its savepoint rolled back, for the
+    caller that knows what it means.
+    """
+    event = Event(
+        article=article,
+        kind=kind,
+        occurred_at=occurred_at or timezone.now(),
+        recorded_by_id=getattr(acting_user, "pk", None),
+        **fields,
+    )
+    validate_event(event)
+    with transaction.atomic():
+        event.save()
+    after = KINDS[kind].effect(state_of(article), facts_of(event))
+    persist(article, after, store=fields.get("store"))
+    refresh_totals(article)
+    return event
+
+
+def refresh_totals(article: Article) -> None:
+    article_totals_refresh(articles=Article.objects.filter(pk=article.pk))
+
+
+def save_end(event: Event, fields: list[str]) -> None:
+    """Save what the end of an open usage or downtime changed on its event."""
+    validate_event(event)
+    event.save(update_fields=fields)
+
+
+# --- the kinds' effects -------------------------------------------------------------
+
+
+def state_of(article: Article) -> ArticleState:
+    return ArticleState(
+        status=article.status,
+        condition=article.condition,
+        store_id=article.store_id,
+        disposed_at=article.disposed_at,
+    )
+
+
+def facts_of(event: Event, *, condition: str | None = None) -> EventFacts:
+    """The event's values as the kinds' effects read them; ``condition`` replaces the
+    event's own grade where the caller knows the one that counts."""
+    return EventFacts(
+        occurred_at=event.occurred_at,
+        ended_at=event.ended_at,
+        downtime=event.downtime,
+        condition=event.condition if condition is None else condition,
+        store_id=event.store_id,
+        status=event.status,
+    )
+
+
+def persist(article: Article, after: ArticleState, *, store: Store | None = None) -> None:
+    """Write onto ``article`` (locked) the fields in which ``after`` differs from it.
+
+    ``store`` is the store object of ``after.store_id``, when the caller has it.
+    """
+    changes = {
+        name: value
+        for name, value in dataclasses.asdict(after).items()
+        if getattr(article, name) != value
+    }
+    if not changes:
+        return
+    for name, value in changes.items():
+        setattr(article, name, value)
+    if store is not None and "store_id" in changes:
+        article.store = store
+    article.full_clean(exclude=["sku", "store"], validate_unique=False, validate_constraints=False)
+    article.save(update_fields=[*changes, "updated_at"])
+
+
+def apply_ended(article: Article, event: Event, *, condition: str, still_down: bool) -> None:
+    """What the end of ``event``'s usage or downtime does to ``article``."""
+    end_effect = KINDS[event.kind].end_effect
+    assert end_effect is not None, f"a {event.kind} has no end"
+    after = end_effect(
+        state_of(article), facts_of(event, condition=condition), still_down=still_down
+    )
+    persist(article, after)
