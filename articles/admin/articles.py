@@ -40,7 +40,7 @@ class OnOrderFilter(admin.SimpleListFilter):
 
 # The upload mixin declares ``change_list_template`` without ModelAdmin's ClassVar type.
 @admin.register(Article)
-class ArticleAdmin(ArticleImportExportMixin, ArticleToolsAdmin, ServiceSaveAdmin):  # type: ignore[misc]
+class ArticleAdmin(ArticleImportExportMixin, ArticleToolsAdmin, ServiceSaveAdmin):
     form = ArticleAdminForm
     view_on_site = False  # the article's page is this page
 

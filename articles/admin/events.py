@@ -71,7 +71,7 @@ class EventInline(admin.TabularInline):
 
 # The upload mixin declares ``change_list_template`` without ModelAdmin's ClassVar type.
 @admin.register(Event)
-class EventAdmin(EventImportExportMixin, admin.ModelAdmin):  # type: ignore[misc]
+class EventAdmin(EventImportExportMixin, admin.ModelAdmin):
     """The whole ledger, newest first."""
 
     list_display = [

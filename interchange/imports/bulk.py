@@ -13,9 +13,6 @@ from django.db import connection, models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from articles.models import USAGE_KINDS, Article, Event, EventKind
-from articles.services import article_totals_refresh
-
 BATCH = 2000
 LOOKUP_CHUNK = 500
 
@@ -112,39 +109,3 @@ def insert_values(
     ):
         for row in rows:
             copy.write_row(row)
-
-
-def totals_refresh(ids: list[int]) -> None:
-    """``article_totals_refresh`` for many articles at once.
-
-    On PostgreSQL one aggregate pass over their events per 5,000 articles, instead
-    of four correlated subqueries per article; the same sums (the tests compare it
-    with the services' totals). Articles without events keep their totals (zero).
-    """
-    if connection.vendor != "postgresql":
-        for chunk in chunks(ids):
-            article_totals_refresh(articles=Article.objects.filter(pk__in=chunk))
-        return
-    quote = connection.ops.quote_name
-    usage_kinds = sorted(USAGE_KINDS)
-    sql = f"""
-        UPDATE {quote(Article._meta.db_table)} AS article
-        SET total_usage_count = totals.usage_count,
-            total_revenue = totals.revenue,
-            total_expenses = totals.expenses,
-            total_sale_proceeds = totals.sale_proceeds
-        FROM (
-            SELECT article_id,
-                   COUNT(*) FILTER (WHERE kind = ANY(%s)) AS usage_count,
-                   COALESCE(SUM(revenue) FILTER (WHERE kind <> %s), 0) AS revenue,
-                   COALESCE(SUM(cost), 0) AS expenses,
-                   COALESCE(SUM(revenue) FILTER (WHERE kind = %s), 0) AS sale_proceeds
-            FROM {quote(Event._meta.db_table)}
-            WHERE article_id = ANY(%s)
-            GROUP BY article_id
-        ) AS totals
-        WHERE article.id = totals.article_id
-    """
-    with connection.cursor() as cursor:
-        for chunk in chunks(ids, 5000):
-            cursor.execute(sql, [usage_kinds, EventKind.SALE, EventKind.SALE, list(chunk)])

@@ -9,8 +9,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from articles.models import Article, Event
+from articles.totals import articles_totals_refresh
 
-from .bulk import chunks, insert_values, totals_refresh
+from .bulk import chunks, insert_values
 from .results import Progress
 from .state import (
     P_AT,
@@ -109,7 +110,7 @@ def replay_write(
                 disposed_at=disposed_at,
                 updated_at=now,
             )
-    totals_refresh([state.article.pk for state in states])
+    articles_totals_refresh(article_ids=[state.article.pk for state in states])
 
 
 def _closings_write(closings: dict[int, Closing]) -> None:
