@@ -11,18 +11,20 @@ from django.views.generic import TemplateView
 
 from articles.models import Article, Status
 
-from .filters import ArticleFigureFilter
-from .formatting import render_csv
-from .forms import AsOfForm, ReportParametersForm, ScopedReportParametersForm
-from .selectors import (
+from .figures import (
     ARTICLE_FIGURES,
+    MONTHLY_FIGURES,
     SELLOFF_FIGURES,
     SKU_FIGURES,
     article_figures,
+    figure_of,
     fleet_monthly_totals,
     selloff_candidates,
     sku_figures,
 )
+from .filters import ArticleFigureFilter
+from .formatting import render_csv
+from .forms import AsOfForm, ReportParametersForm, ScopedReportParametersForm
 from .tables import figures_table
 
 ARTICLES_PER_PAGE = 50
@@ -156,6 +158,7 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             "expenses": [float(row["expenses"]) for row in monthly],
             "net": [float(row["net"]) for row in monthly],
             "usage_days": [float(row["usage_days"]) for row in monthly],
+            "titles": {name: figure_of(name).label for name in MONTHLY_FIGURES},
         }
         return super().get_context_data(
             **kwargs,
@@ -164,6 +167,7 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             revenue_12_months=sum((row["revenue"] for row in last_year), 0),
             net_12_months=sum((row["net"] for row in last_year), 0),
             monthly=monthly,
+            monthly_figures=[figure_of(name) for name in MONTHLY_FIGURES],
             chart=chart,
             as_of=today,
         )

@@ -2,7 +2,7 @@
 from the text: it loads each article's events into Python and adds them up one by one.
 
 It is far too slow for a report, which is the point: it shares no code with
-``reports.selectors``, so agreeing with it on a whole demo fleet is evidence that the
+``reports.figures``, so agreeing with it on a whole demo fleet is evidence that the
 SQL computes what the SPEC says.
 """
 

@@ -10,14 +10,14 @@ from django.core.management import call_command
 
 from articles import services
 from articles.models import Article, EventKind
-from reports.formatting import format_value
-from reports.selectors import (
+from reports.figures import (
     ARTICLE_FIGURES,
     SKU_FIGURES,
     article_figures,
     selloff_candidates,
     sku_figures,
 )
+from reports.formatting import format_value
 from tests.factories import SKUFactory, StoreFactory
 from tests.reports.reference import (
     article_figures_by_hand,

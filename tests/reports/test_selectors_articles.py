@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article, Event, EventKind, Status
-from reports.selectors import article_figures
+from reports.figures import article_figures
 from tests.factories import ArticleFactory, EventFactory, SKUFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db

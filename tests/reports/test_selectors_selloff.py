@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article
-from reports.selectors import selloff_candidates
+from reports.figures import selloff_candidates
 from skus.models import SKU
 from tests.factories import SKUFactory, StoreFactory
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article
-from reports.selectors import fleet_monthly_totals, sku_figures
+from reports.figures import fleet_monthly_totals, sku_figures
 from skus.models import SKU
 from tests.factories import SKUFactory, StoreFactory
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article, EventKind
-from reports.selectors import article_figures
+from reports.figures import article_figures
 from tests.factories import ArticleFactory, EventFactory, SKUFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
