@@ -9,11 +9,12 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from .figures.declarations import (
     FRACTION,
@@ -175,12 +176,15 @@ def render_table(
     return "\n".join(out) + "\n"
 
 
+Renderer = Callable[[Sequence[str], Iterable[dict[str, Any]]], str]
+RENDERERS: dict[str, Renderer] = {"csv": render_csv, "json": render_json, "table": render_table}
+
+
 def render(report_format: str, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
-    renderers = {"csv": render_csv, "json": render_json, "table": render_table}
-    return renderers[report_format](columns, rows)
+    return RENDERERS[report_format](columns, rows)
 
 
-def render_html_figures(columns: Sequence[str], row: dict[str, Any]):
+def render_html_figures(columns: Sequence[str], row: dict[str, Any]) -> SafeString:
     """A small two-column HTML table of one row's figures (the admin change pages)."""
     body = format_html_join(
         "",

@@ -22,7 +22,7 @@ CENT = Decimal("0.01")
 NO_MONEY = Decimal("0.00")
 MICROSECOND = Decimal("0.000001")
 # f(condition) of SPEC.md's estimated_value.
-CONDITION_FACTORS = {
+CONDITION_FACTORS: dict[str, Decimal] = {
     Condition.NEW: Decimal("1.00"),
     Condition.LIKE_NEW: Decimal("0.85"),
     Condition.GOOD: Decimal("0.70"),

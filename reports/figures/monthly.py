@@ -76,7 +76,7 @@ def fleet_monthly_totals(*, as_of: dt.date | None = None, months: int = 24) -> l
         # Each usage's interval in epoch seconds is computed once, for the usages that
         # reach into the months at all, before it meets the months: comparing numbers
         # is cheap, converting a timestamp for every (usage, month) pair is not.
-        first = params.timestamp("first", bounds[0][0])
+        since = params.timestamp("first", bounds[0][0])
         usage = params.text_list("usage", USAGE_KINDS)
         occurred, ended = sql.epoch("e.occurred_at"), sql.epoch("e.ended_at")
         overlap = sql.greatest("0", sql.least("u.f", "m.es") + " - " + sql.greatest("u.s", "m.bs"))
@@ -86,7 +86,7 @@ def fleet_monthly_totals(*, as_of: dt.date | None = None, months: int = 24) -> l
                 SELECT {occurred} AS s, COALESCE({ended}, %(t_epoch)s) AS f
                 FROM {table(Event)} e
                 WHERE e.kind IN ({usage}) AND e.occurred_at < %(t)s
-                  AND (e.ended_at IS NULL OR e.ended_at > {first})
+                  AND (e.ended_at IS NULL OR e.ended_at > {since})
             )
             SELECT m.idx, SUM({overlap}) AS usage_time
             FROM u JOIN m ON u.s < m.es AND u.f > m.bs
@@ -101,11 +101,11 @@ def fleet_monthly_totals(*, as_of: dt.date | None = None, months: int = 24) -> l
         }
     empty = (ZERO.quantize(CENT), ZERO.quantize(CENT))
     totals = []
-    for index, first_day in enumerate(starts):
+    for index, first in enumerate(starts):
         revenue_total, expenses_total = money.get(index, empty)
         totals.append(
             {
-                "month": first_day,
+                "month": first,
                 "revenue": revenue_total,
                 "expenses": expenses_total,
                 "net": revenue_total - expenses_total,

@@ -144,8 +144,9 @@ def sku_figures_by_hand(sku, articles: list[Article], as_of: dt.date, window_day
         if article.disposed_at is not None and article.disposed_at < T
     ]
     lifetimes = {
-        article.number: seconds(article.disposed_at - instant(article.purchased_on)) / DAY
+        article.number: seconds(disposed_at - instant(article.purchased_on)) / DAY
         for article, _ in disposed
+        if (disposed_at := article.disposed_at) is not None
     }
     km = [
         (lifetimes[row["number"]], True)

@@ -29,7 +29,7 @@ def at(day: str) -> dt.datetime:
 
 
 def build_fleet() -> None:
-    sku, store = SKUFactory(code="CONC"), StoreFactory()
+    sku, store = SKUFactory.create(code="CONC"), StoreFactory.create()
     for index in range(4):
         article = services.article_create(
             sku=sku,
