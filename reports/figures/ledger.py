@@ -215,20 +215,19 @@ def article_rows(
     One aggregate pass, ``g``, over all events before T (counts, usage clipped to
     [P, T), money, windowed money, on-order flags, the moments that decide whether the
     article is disposed at T), computing only what ``report`` ("articles", "skus" or
-    "selloff") shows. For an article disposed at T a
-    correlated subquery measures the part of its usage after E (none in a ledger kept
-    by the services), so that ``g`` needs no E. Sorted by number but for "skus".
+    "selloff") shows. For an article disposed at T a correlated subquery measures the
+    part of its usage after E (none in a ledger kept by the services), so that ``g``
+    needs no E. Sorted by number but for "skus".
     """
     sql = reading.sql
     params = Params()
-    t = params.timestamp("t", horizon.end)
+    t = sql.as_timestamp(params.timestamp("t", horizon.end))
     params.value("t_epoch", horizon.epoch)
     params.timestamp("year_start", horizon.before(DOLLAR_UTILIZATION_DAYS))
     articles = articles_cte(sql, scope, window_days, params)
     words = Vocabulary.of(params)
     aggregates = _aggregates(sql, words, report)
     usage = f"e.kind IN ({words.usage})"
-    t = sql.as_timestamp(t)
     clip_end = sql.least(f"COALESCE(e.ended_at, {t})", t)
     late_start = sql.greatest("e.occurred_at", "a.p_ts", "g.last_out")
     # What Python reads; the moments that decide "disposed at T" stay in the database.

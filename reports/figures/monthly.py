@@ -76,7 +76,7 @@ def fleet_monthly_totals(*, as_of: dt.date | None = None, months: int = 24) -> l
         # Each usage's interval in epoch seconds is computed once, for the usages that
         # reach into the months at all, before it meets the months: comparing numbers
         # is cheap, converting a timestamp for every (usage, month) pair is not.
-        since = params.timestamp("first", bounds[0][0])
+        since = params.timestamp("since", bounds[0][0])
         usage = params.text_list("usage", USAGE_KINDS)
         occurred, ended = sql.epoch("e.occurred_at"), sql.epoch("e.ended_at")
         overlap = sql.greatest("0", sql.least("u.f", "m.es") + " - " + sql.greatest("u.s", "m.bs"))
