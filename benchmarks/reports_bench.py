@@ -1,4 +1,4 @@
-"""Time ``manage.py report`` at scale on PostgreSQL (issue 3's targets).
+"""Time ``manage.py report`` at scale on PostgreSQL against its targets.
 
     .venv/bin/python benchmarks/reports_bench.py [--rebuild] [--runs N]
 
@@ -81,10 +81,15 @@ def database_ready() -> bool:
         return False
     with psycopg.connect(_conninfo()) as connection:
         try:
-            count = connection.execute("SELECT count(*) FROM articles_article").fetchone()[0]
+            count = _count(connection, "articles_article")
         except psycopg.errors.UndefinedTable:
             return False
     return count >= ARTICLES
+
+
+def _count(connection: psycopg.Connection, table: str) -> int:
+    row = connection.execute(f"SELECT count(*) FROM {table}").fetchone()
+    return 0 if row is None else int(row[0])
 
 
 def build_database() -> None:
@@ -194,7 +199,7 @@ def _load(connection: psycopg.Connection, rng: random.Random) -> None:
                 open_last = status == "active" and not found and rng.random() < 0.2
                 for number in range(usages):
                     begin = start + slot * number + slot * rng.uniform(0, 0.3)
-                    finish = begin + slot * rng.uniform(0.1, 0.65)
+                    finish: dt.datetime | None = begin + slot * rng.uniform(0.1, 0.65)
                     if open_last and number == usages - 1:
                         finish = None
                     event(
@@ -264,15 +269,15 @@ def _load(connection: psycopg.Connection, rng: random.Random) -> None:
             )
         print(f"generated {len(articles)} articles and {event_count} events", flush=True)
         with cursor.copy(f"COPY articles_article ({ARTICLE_COLUMNS}) FROM STDIN") as copy:
-            for start in range(0, len(articles), 20_000):
-                copy.write("\n".join(articles[start : start + 20_000]) + "\n")
+            for offset in range(0, len(articles), 20_000):
+                copy.write("\n".join(articles[offset : offset + 20_000]) + "\n")
         connection.commit()
         # The exclusion constraint's gist index is built once, after the load.
         cursor.execute("ALTER TABLE articles_event DROP CONSTRAINT event_usages_do_not_overlap")
         connection.commit()
         with cursor.copy(f"COPY articles_event ({EVENT_COLUMNS}) FROM STDIN") as copy:
-            for start in range(0, len(events), 50_000):
-                copy.write("\n".join(events[start : start + 50_000]) + "\n")
+            for offset in range(0, len(events), 50_000):
+                copy.write("\n".join(events[offset : offset + 50_000]) + "\n")
         connection.commit()
         cursor.execute(
             "ALTER TABLE articles_event ADD CONSTRAINT event_usages_do_not_overlap "
@@ -322,10 +327,8 @@ def main() -> None:
     if options.rebuild or not database_ready():
         build_database()
     with psycopg.connect(_conninfo()) as connection:
-        articles, events = (
-            connection.execute("SELECT count(*) FROM articles_article").fetchone()[0],
-            connection.execute("SELECT count(*) FROM articles_event").fetchone()[0],
-        )
+        articles = _count(connection, "articles_article")
+        events = _count(connection, "articles_event")
     print(f"{articles} articles, {events} events, as of {AS_OF}")
     csv_path = Path("/tmp/inventory_bench_articles.csv")
     reports = (

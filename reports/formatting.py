@@ -9,107 +9,59 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
-from .selectors import ARTICLE_FIGURES, SELLOFF_FIGURES, SKU_FIGURES
-
-MONEY = "money"
-FRACTION = "fraction"
-INTEGER = "integer"
-DATE = "date"
-TEXT = "text"
-REASONS = "reasons"
-
-MONEY_COLUMNS = frozenset(
-    {
-        "revenue",
-        "expenses",
-        "net",
-        "sale_proceeds",
-        "lifetime_profit",
-        "estimated_value",
-        "purchase_total",
-        "revenue_per_article",
-        "trailing_net",
-        "value_loss",
-        "keep_margin",
-        "renewal_gain",
-        "replacement_price",
-        "challenger_margin",
-        "renewal_hurdle",
-    }
+from .figures.declarations import (
+    FRACTION,
+    INTEGER,
+    MONEY,
+    REASONS,
+    REPORT_COLUMNS,
+    Kind,
+    figure_of,
 )
-FRACTION_COLUMNS = frozenset(
-    {
-        "usage_days",
-        "owned_days",
-        "utilization",
-        "payback_ratio",
-        "dollar_utilization",
-        "mean_utilization",
-        "median_lifetime_days",
-        "median_uses_at_disposal",
-        "km_median_lifetime_days",
-    }
-)
-INTEGER_COLUMNS = frozenset(
-    {
-        "usage_count",
-        "articles",
-        "active",
-        "out_of_use",
-        "on_order",
-        "lost",
-        "sold",
-        "retired",
-        "disposed",
-        "peak_on_order",
-        "surplus",
-    }
-)
-DATE_COLUMNS = frozenset({"paid_back_on", "month"})
 
-# The columns of each report, in order (REPORT_CONTRACT.md).
-REPORT_COLUMNS: dict[str, Sequence[str]] = {
-    "articles": ARTICLE_FIGURES,
-    "skus": SKU_FIGURES,
-    "selloff": SELLOFF_FIGURES,
-}
-KEY_COLUMNS = {"articles": "number", "skus": "sku_code", "selloff": "number"}
+__all__ = [
+    "FRACTION",
+    "INTEGER",
+    "MONEY",
+    "REASONS",
+    "REPORT_COLUMNS",
+    "column_kind",
+    "format_value",
+    "render",
+    "render_csv",
+    "render_html_figures",
+    "render_json",
+    "render_table",
+]
 
-PLACES = {MONEY: Decimal("0.01"), FRACTION: Decimal("0.0001")}
+
 TABLE_WIDTH = 80
 GAP = "  "
 
 
-def column_kind(column: str) -> str:
-    if column in MONEY_COLUMNS:
-        return MONEY
-    if column in FRACTION_COLUMNS:
-        return FRACTION
-    if column in INTEGER_COLUMNS:
-        return INTEGER
-    if column in DATE_COLUMNS:
-        return DATE
-    if column == "reasons":
-        return REASONS
-    return TEXT
+def column_kind(column: str) -> Kind:
+    """The kind of value of a column (text for a column that is not a figure)."""
+    return figure_of(column).kind
 
 
 def format_value(column: str, value: Any) -> str:
     """A cell as text: the same in CSV, the table and (unquoted numbers) JSON."""
     if value is None:
         return ""
-    kind = column_kind(column)
-    if kind in PLACES:
-        return str(Decimal(value).quantize(PLACES[kind], rounding=ROUND_HALF_UP))
+    figure = figure_of(column)
+    kind = figure.kind
+    if figure.quantum is not None:
+        return str(Decimal(value).quantize(figure.quantum, rounding=ROUND_HALF_UP))
     if kind == INTEGER:
         return str(int(value))
-    if kind == DATE:
+    if kind == Kind.DATE:
         return value.isoformat() if isinstance(value, dt.date) else str(value)
     if kind == REASONS:
         return ";".join(value) if not isinstance(value, str) else value
@@ -119,7 +71,7 @@ def format_value(column: str, value: Any) -> str:
 def _json_value(column: str, value: Any) -> str:
     if value is None:
         return "null"
-    if column_kind(column) in (MONEY, FRACTION, INTEGER):
+    if column_kind(column).numeric:
         return format_value(column, value)
     return json.dumps(format_value(column, value), ensure_ascii=False)
 
@@ -192,7 +144,7 @@ def render_table(
         blocks[-1].append(column)
         used += len(GAP) + widths[column]
 
-    right = {c for c in columns if column_kind(c) in (MONEY, FRACTION, INTEGER)}
+    right = {c for c in columns if column_kind(c).numeric}
 
     def align(column: str, text: str, size: int) -> str:
         return text.rjust(size) if column in right else text.ljust(size)
@@ -224,12 +176,15 @@ def render_table(
     return "\n".join(out) + "\n"
 
 
+Renderer = Callable[[Sequence[str], Iterable[dict[str, Any]]], str]
+RENDERERS: dict[str, Renderer] = {"csv": render_csv, "json": render_json, "table": render_table}
+
+
 def render(report_format: str, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
-    renderers = {"csv": render_csv, "json": render_json, "table": render_table}
-    return renderers[report_format](columns, rows)
+    return RENDERERS[report_format](columns, rows)
 
 
-def render_html_figures(columns: Sequence[str], row: dict[str, Any]):
+def render_html_figures(columns: Sequence[str], row: dict[str, Any]) -> SafeString:
     """A small two-column HTML table of one row's figures (the admin change pages)."""
     body = format_html_join(
         "",

@@ -1,43 +1,46 @@
-"""django-tables2 tables over report rows (dicts keyed by SPEC.md's column names)."""
+"""django-tables2 tables over report rows (dicts keyed by SPEC.md's column names).
+
+Every column is made from its figure's declaration: the header is the figure's name
+(the same as in the CSV download) with its label as the header's title, numbers are
+aligned right and written exactly as in the CSV and the command.
+"""
 
 from collections.abc import Sequence
+from typing import Any
 
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
-from .formatting import FRACTION, INTEGER, MONEY, REASONS, column_kind, format_value
-
-# Reasons that say "sell" rather than "renew" or a mere remark, for their colour.
-SELL_REASONS = {"earns_less_than_value_loss", "surplus_sku"}
-RENEW_REASONS = {"new_one_earns_more"}
-NUMERIC_KINDS = (MONEY, FRACTION, INTEGER)
+from .figures.declarations import ADVICE_OF_REASON, MONEY, REASONS, figure_of
+from .formatting import format_value
 
 
 class FigureColumn(tables.Column):
     """A figure written exactly as in the CSV and the command (2 or 4 decimals)."""
 
-    def __init__(self, name: str, **kwargs):
-        self.figure = name
-        numeric = column_kind(name) in NUMERIC_KINDS
-        attrs = {"td": {"class": "num"}, "th": {"class": "num"}} if numeric else {}
+    def __init__(self, name: str, **kwargs: Any):
+        self.figure = figure_of(name)
+        attrs: dict[str, dict[str, str]] = {"th": {"title": self.figure.label}}
+        if self.figure.kind.numeric:
+            attrs = {"td": {"class": "num"}, "th": {"class": "num", **attrs["th"]}}
         super().__init__(verbose_name=name, attrs=attrs, empty_values=(), **kwargs)
 
-    def render(self, value):
-        if self.figure == "number":
+    def render(self, value: Any) -> SafeString | str:
+        name = self.figure.name
+        if name == "number":
             changelist = reverse("admin:articles_article_changelist")
             return format_html('<a href="{}?q={}">{}</a>', changelist, value, value)
-        if column_kind(self.figure) == REASONS:
+        if self.figure.kind == REASONS:
+            # "sell" and "renew" reasons are coloured; remarks are not.
             return format_html_join(
                 "",
                 '<span class="reason {}">{}</span>',
-                (
-                    ("sell" if r in SELL_REASONS else "renew" if r in RENEW_REASONS else "", r)
-                    for r in value
-                ),
+                ((ADVICE_OF_REASON.get(reason, ""), reason) for reason in value),
             )
-        text = format_value(self.figure, value)
-        if column_kind(self.figure) == MONEY and text.startswith("-"):
+        text = format_value(name, value)
+        if self.figure.kind == MONEY and text.startswith("-"):
             return format_html('<span class="neg">{}</span>', text)
         return text
 
@@ -51,7 +54,11 @@ class FiguresTable(tables.Table):
 
 
 def figures_table(
-    columns: Sequence[str], rows: list[dict], *, orderable: bool = True, **kwargs
+    columns: Sequence[str],
+    rows: list[dict[str, Any]],
+    *,
+    orderable: bool = True,
+    **kwargs: Any,
 ) -> FiguresTable:
     return FiguresTable(
         rows,

@@ -1,31 +1,40 @@
 """Report pages: the figures of SPEC.md for staff, each table also as a CSV download."""
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from articles.models import Article, Status
+from skus.models import SKU
 
-from .filters import ArticleFigureFilter
-from .formatting import render_csv
-from .forms import AsOfForm, ReportParametersForm, ScopedReportParametersForm
-from .selectors import (
+from .figures import (
     ARTICLE_FIGURES,
-    SELLOFF_FIGURES,
-    SKU_FIGURES,
+    MONTHLY_FIGURES,
+    REPORT_COLUMNS,
     article_figures,
+    figure_of,
     fleet_monthly_totals,
     selloff_candidates,
     sku_figures,
 )
+from .filters import ArticleFigureFilter
+from .formatting import render_csv
+from .forms import AsOfForm, ScopedReportParametersForm
 from .tables import figures_table
 
 ARTICLES_PER_PAGE = 50
+# The reports over SKUs, by name: they take the same parameters.
+SCOPED_REPORTS: dict[str, Callable[..., list[dict[str, Any]]]] = {
+    "skus": sku_figures,
+    "selloff": selloff_candidates,
+}
 
 
 def csv_download(filename: str, columns, rows) -> HttpResponse:
@@ -35,20 +44,25 @@ def csv_download(filename: str, columns, rows) -> HttpResponse:
 
 
 class ReportView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
-    """A report page: parameters from the query string, a table, a CSV download.
+    """A report over SKUs (``skus`` or ``selloff``): parameters from the query string,
+    a table, a CSV download.
 
-    Subclasses name their ``columns`` and compute their ``rows(parameters)``.
+    Subclasses name their report; its columns come from the figures' declarations and
+    its rows from ``SCOPED_REPORTS``.
     """
 
     permission_required = "articles.view_article"
-    form_class = ReportParametersForm
-    columns: tuple[str, ...] = ()
+    form_class = ScopedReportParametersForm
     report_name = ""
 
-    def get_form(self):
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return REPORT_COLUMNS[self.report_name]
+
+    def get_form(self) -> ScopedReportParametersForm:
         return self.form_class(self.request.GET or None)
 
-    def parameters(self, form) -> dict:
+    def parameters(self, form: ScopedReportParametersForm) -> dict[str, Any]:
         data = form.cleaned_data if form.is_bound and form.is_valid() else {}
         return {
             "as_of": data.get("as_of") or timezone.localdate(),
@@ -56,7 +70,16 @@ class ReportView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             **{key: data[key] for key in ("sku", "store") if data.get(key)},
         }
 
-    def get(self, request, *args, **kwargs):
+    def rows(self, parameters: dict[str, Any]) -> list[dict[str, Any]]:
+        sku = parameters.get("sku")
+        return SCOPED_REPORTS[self.report_name](
+            as_of=parameters["as_of"],
+            window_days=parameters["window_days"],
+            skus=SKU.objects.filter(pk=sku.pk) if sku else None,
+            store=parameters.get("store"),
+        )
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = self.get_form()
         parameters = self.parameters(form)
         rows = self.rows(parameters) if not form.is_bound or form.is_valid() else []
@@ -72,34 +95,12 @@ class ReportView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
 
 class SkuReportView(ReportView):
     template_name = "reports/skus.html"
-    columns = SKU_FIGURES
     report_name = "skus"
-    form_class = ScopedReportParametersForm
-
-    def rows(self, parameters):
-        sku = parameters.get("sku")
-        return sku_figures(
-            as_of=parameters["as_of"],
-            window_days=parameters["window_days"],
-            skus=type(sku).objects.filter(pk=sku.pk) if sku else None,
-            store=parameters.get("store"),
-        )
 
 
 class SelloffReportView(ReportView):
     template_name = "reports/selloff.html"
-    columns = SELLOFF_FIGURES
     report_name = "selloff"
-    form_class = ScopedReportParametersForm
-
-    def rows(self, parameters):
-        sku = parameters.get("sku")
-        return selloff_candidates(
-            as_of=parameters["as_of"],
-            window_days=parameters["window_days"],
-            skus=type(sku).objects.filter(pk=sku.pk) if sku else None,
-            store=parameters.get("store"),
-        )
 
 
 class ArticleReportView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
@@ -156,6 +157,7 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             "expenses": [float(row["expenses"]) for row in monthly],
             "net": [float(row["net"]) for row in monthly],
             "usage_days": [float(row["usage_days"]) for row in monthly],
+            "titles": {name: figure_of(name).label for name in MONTHLY_FIGURES},
         }
         return super().get_context_data(
             **kwargs,
@@ -164,6 +166,7 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             revenue_12_months=sum((row["revenue"] for row in last_year), 0),
             net_12_months=sum((row["net"] for row in last_year), 0),
             monthly=monthly,
+            monthly_figures=[figure_of(name) for name in MONTHLY_FIGURES],
             chart=chart,
             as_of=today,
         )

@@ -3,7 +3,7 @@
 Every expected figure in these tests is worked out by hand from SPEC.md "Figures" and
 "Sell-off candidates", with the arithmetic written next to it. The command's JSON
 writes money with exactly 2 decimals and other fractions with exactly 4
-(REPORT_CONTRACT.md); ``json.loads(..., parse_float=Decimal)`` keeps those digits, and
+(the figures' declarations); ``json.loads(..., parse_float=Decimal)`` keeps those digits, and
 ``report`` turns each Decimal into its text, so comparing with ``"12.50"`` checks both the
 value and the number of decimals. Counts stay ``int``, dates are ``"YYYY-MM-DD"``
 strings and an empty figure is ``None``.
@@ -62,7 +62,7 @@ def moment(
 
 
 def sku(code: str, **fields: Any) -> SKU:
-    return SKUFactory(code=code, **fields)
+    return SKUFactory.create(code=code, **fields)
 
 
 def article(
@@ -102,4 +102,4 @@ def expense(item: Article, at: dt.datetime, cost: str):
 
 
 def _main_store() -> Store:
-    return Store.objects.filter(name="Main").first() or StoreFactory(name="Main")
+    return Store.objects.filter(name="Main").first() or StoreFactory.create(name="Main")

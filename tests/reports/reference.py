@@ -2,7 +2,7 @@
 from the text: it loads each article's events into Python and adds them up one by one.
 
 It is far too slow for a report, which is the point: it shares no code with
-``reports.selectors``, so agreeing with it on a whole demo fleet is evidence that the
+``reports.figures``, so agreeing with it on a whole demo fleet is evidence that the
 SQL computes what the SPEC says.
 """
 
@@ -144,8 +144,9 @@ def sku_figures_by_hand(sku, articles: list[Article], as_of: dt.date, window_day
         if article.disposed_at is not None and article.disposed_at < T
     ]
     lifetimes = {
-        article.number: seconds(article.disposed_at - instant(article.purchased_on)) / DAY
+        article.number: seconds(disposed_at - instant(article.purchased_on)) / DAY
         for article, _ in disposed
+        if (disposed_at := article.disposed_at) is not None
     }
     km = [
         (lifetimes[row["number"]], True)

@@ -10,14 +10,14 @@ from django.core.management import call_command
 
 from articles import services
 from articles.models import Article, EventKind
-from reports.formatting import format_value
-from reports.selectors import (
+from reports.figures import (
     ARTICLE_FIGURES,
     SKU_FIGURES,
     article_figures,
     selloff_candidates,
     sku_figures,
 )
+from reports.formatting import format_value
 from tests.factories import SKUFactory, StoreFactory
 from tests.reports.reference import (
     article_figures_by_hand,
@@ -97,9 +97,9 @@ def worn_out_fleet():
     """Two SKUs of 30 articles each, most of them disposed at random moments after a few
     random rentals, so that medians and Kaplan–Meier have something to chew on."""
     rng = random.Random(7)
-    store = StoreFactory()
+    store = StoreFactory.create()
     for code in ("WORN", "MIXED"):
-        sku = SKUFactory(code=code)
+        sku = SKUFactory.create(code=code)
         for n in range(30):
             purchased = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(0, 500))
             article = services.article_create(

@@ -88,7 +88,7 @@ def test_usage_continuing_after_disposal_counts_only_until_disposal():
     # so this ledger row is laid out with EventFactory after the retirement.
     item = article(sku("ART"), "A3", "2025-06-01")
     services.article_retire(article=item, occurred_at=moment("2025-06-20"), cost="30")
-    EventFactory(
+    EventFactory.create(
         article=item,
         kind="rental",
         occurred_at=moment("2025-06-18"),
@@ -171,7 +171,10 @@ def test_revenue_excludes_the_sale_and_expenses_include_every_cost():
         article=item, kind="adjustment", revenue="10", cost="5", occurred_at=moment("2025-03-15")
     )
     services.article_transfer(
-        article=item, store=StoreFactory(name="North"), occurred_at=moment("2025-03-20"), cost="12"
+        article=item,
+        store=StoreFactory.create(name="North"),
+        occurred_at=moment("2025-03-20"),
+        cost="12",
     )
     services.inspection_record(
         article=item, condition="good", occurred_at=moment("2025-03-25"), cost="8"

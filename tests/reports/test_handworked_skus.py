@@ -274,7 +274,9 @@ def test_store_option_limits_the_sku_figures_to_that_stores_articles():
     fleet = sku("ST")
     main = article(fleet, "ST-1", "2025-06-01")  # store "Main"
     rental(main, moment("2025-06-02"), moment("2025-06-03"), revenue="100")
-    north = article(fleet, "ST-2", "2025-06-01", price="500.00", store=StoreFactory(name="North"))
+    north = article(
+        fleet, "ST-2", "2025-06-01", price="500.00", store=StoreFactory.create(name="North")
+    )
     rental(north, moment("2025-06-02"), moment("2025-06-03"), revenue="40")
 
     row = figures("ST", "--store", "North")

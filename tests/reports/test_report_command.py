@@ -32,8 +32,8 @@ def run(*args: str) -> str:
 
 @pytest.fixture
 def fleet():
-    main, annex = StoreFactory(name="Main"), StoreFactory(name="Annex")
-    bikes, skis = SKUFactory(code="BIKE"), SKUFactory(code="SKI")
+    main, annex = StoreFactory.create(name="Main"), StoreFactory.create(name="Annex")
+    bikes, skis = SKUFactory.create(code="BIKE"), SKUFactory.create(code="SKI")
     one = services.article_create(
         sku=bikes, store=main, number="B-1", purchased_on=dt.date(2024, 7, 1), purchase_price="300"
     )

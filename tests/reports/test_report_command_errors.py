@@ -1,5 +1,5 @@
 """``manage.py report`` refuses bad input with one line that says what is wrong
-(REPORT_CONTRACT.md "Errors": a ``CommandError``, exit non-zero, never a traceback)."""
+(a ``CommandError``, exit non-zero, never a traceback)."""
 
 import os
 import subprocess

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article, EventKind
-from reports.selectors import article_figures
+from reports.figures import article_figures
 from tests.factories import ArticleFactory, EventFactory, SKUFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +46,8 @@ def stored_and_computed() -> tuple[dict, dict]:
 
 
 def build_history(user) -> None:
-    sku = SKUFactory(code="TOT")
-    store, other = StoreFactory(), StoreFactory()
+    sku = SKUFactory.create(code="TOT")
+    store, other = StoreFactory.create(), StoreFactory.create()
     create = {"sku": sku, "store": store, "purchased_on": dt.date(2025, 1, 1), "acting_user": user}
     bought_out = services.article_create(number="T-1", purchase_price="300", **create)
     services.usage_start(article=bought_out, started_at=at("2025-02-01"), revenue="25.50")
@@ -91,8 +91,8 @@ def test_recompute_figures_rebuilds_totals_that_went_stale(user):
     build_history(user)
     Article.objects.update(total_usage_count=7, total_revenue=1, total_expenses=2)
     # Events laid in by a bulk load that bypassed the services.
-    article = ArticleFactory(number="T-9", sku=SKUFactory(code="BULK"))
-    EventFactory(
+    article = ArticleFactory.create(number="T-9", sku=SKUFactory.create(code="BULK"))
+    EventFactory.create(
         article=article,
         kind=EventKind.RENTAL,
         occurred_at=at("2025-01-05"),

@@ -17,7 +17,7 @@ PAGES = ["reports:dashboard", "reports:articles", "reports:skus", "reports:sello
 
 @pytest.fixture
 def viewer(db):
-    user = UserFactory(is_staff=False)
+    user = UserFactory.create(is_staff=False)
     user.user_permissions.add(Permission.objects.get(codename="view_article"))
     return user
 
@@ -27,8 +27,8 @@ def fleet(db):
     """25 city bikes over two stores, bought two years ago at 400.00; each rented
     once for 3 days at 30.00 this year, and every fifth one sold at 150.00."""
     today = timezone.localdate()
-    stores = [StoreFactory(name="Innsbruck"), StoreFactory(name="Seefeld")]
-    sku = SKUFactory(code="CITY")
+    stores = [StoreFactory.create(name="Innsbruck"), StoreFactory.create(name="Seefeld")]
+    sku = SKUFactory.create(code="CITY")
     rental_start = timezone.make_aware(dt.datetime.combine(today, dt.time(9))) - dt.timedelta(
         days=40
     )
@@ -61,7 +61,7 @@ def test_report_pages_require_login(client, name):
 
 @pytest.mark.parametrize("name", PAGES)
 def test_report_pages_require_the_view_article_permission(client, name):
-    client.force_login(UserFactory(is_staff=False))
+    client.force_login(UserFactory.create(is_staff=False))
     assert client.get(reverse(name)).status_code == 403
 
 

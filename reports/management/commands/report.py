@@ -5,15 +5,16 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Article, Store
-from reports.formatting import REPORT_COLUMNS, render
-from reports.selectors import (
+from reports.figures import (
     FIRST_AS_OF,
     LAST_AS_OF,
     MAX_WINDOW_DAYS,
+    REPORT_COLUMNS,
     article_figures,
     selloff_candidates,
     sku_figures,
 )
+from reports.formatting import render
 from skus.models import SKU
 
 FORMATS = ("table", "csv", "json")

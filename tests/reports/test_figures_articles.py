@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article, Event, EventKind, Status
-from reports.selectors import article_figures
+from reports.figures import article_figures
 from tests.factories import ArticleFactory, EventFactory, SKUFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,10 +29,10 @@ def at(day: str, hour: int = 0, minute: int = 0) -> dt.datetime:
 
 
 def new_article(number="A-1", purchased_on="2025-01-01", price="1000.00", **fields) -> Article:
-    sku = fields.pop("sku", None) or SKUFactory(code="BIKE")
+    sku = fields.pop("sku", None) or SKUFactory.create(code="BIKE")
     return services.article_create(
         sku=sku,
-        store=fields.pop("store", None) or StoreFactory(),
+        store=fields.pop("store", None) or StoreFactory.create(),
         number=number,
         purchased_on=dt.date.fromisoformat(purchased_on),
         purchase_price=Decimal(price),
@@ -105,22 +105,22 @@ def test_usage_before_the_purchase_day_counts_from_p():
 
 def test_usage_continuing_after_disposal_counts_up_to_e():
     # Only possible in imported history, so laid out by factories.
-    sku = SKUFactory(code="OLD")
-    article = ArticleFactory(
+    sku = SKUFactory.create(code="OLD")
+    article = ArticleFactory.create(
         sku=sku,
         purchased_on=dt.date(2025, 1, 1),
         purchase_price=Decimal("100.00"),
         status=Status.SOLD,
         disposed_at=at("2025-02-01"),
     )
-    EventFactory(
+    EventFactory.create(
         article=article,
         kind=EventKind.RENTAL,
         occurred_at=at("2025-01-30"),
         ended_at=at("2025-02-10"),
         revenue=Decimal("20.00"),
     )
-    EventFactory(
+    EventFactory.create(
         article=article, kind=EventKind.SALE, occurred_at=at("2025-02-01"), revenue=Decimal("60")
     )
     figures = figures_of(article)
@@ -262,7 +262,7 @@ def test_dollar_utilization_counts_the_last_365_days_only():
 
 
 def test_estimated_value_uses_the_current_condition_and_the_skus_rate():
-    sku = SKUFactory(code="SKI", depreciation_rate=Decimal("0.5"))
+    sku = SKUFactory.create(code="SKI", depreciation_rate=Decimal("0.5"))
     article = new_article(sku=sku, purchased_on="2024-07-01", price="800.00")
     services.inspection_record(article=article, condition="fair", occurred_at=at("2025-01-01"))
     # 365 days old: 800 × 0.5 ^ 1 × 0.50 = 200.
@@ -306,7 +306,7 @@ def test_paid_back_on_is_a_local_date(settings):
 
 
 def test_all_articles_sorted_by_number_with_disposed_ones():
-    sku = SKUFactory(code="X")
+    sku = SKUFactory.create(code="X")
     for number in ("B-2", "A-9", "C-1"):
         new_article(number=number, sku=sku)
     services.article_sell(
@@ -316,7 +316,7 @@ def test_all_articles_sorted_by_number_with_disposed_ones():
 
 
 def test_one_page_of_a_sliced_queryset():
-    sku = SKUFactory(code="P")
+    sku = SKUFactory.create(code="P")
     for index in range(5):
         new_article(number=f"P-{index}", sku=sku)
     page = Article.objects.order_by("number")[2:4]
@@ -327,8 +327,8 @@ def test_one_page_of_a_sliced_queryset():
 
 
 def test_article_figures_query_count_does_not_grow(django_assert_max_num_queries):
-    sku = SKUFactory(code="Q")
-    store = StoreFactory()
+    sku = SKUFactory.create(code="Q")
+    store = StoreFactory.create()
     for index in range(25):
         article = new_article(number=f"Q-{index:02d}", sku=sku, store=store)
         services.usage_start(

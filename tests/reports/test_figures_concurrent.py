@@ -10,8 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from articles import services
-from reports import selectors
-from reports.selectors import sku_figures
+from reports.figures import reading, sku_figures
 from tests.factories import SKUFactory, StoreFactory
 
 pytestmark = [
@@ -30,7 +29,7 @@ def at(day: str) -> dt.datetime:
 
 
 def build_fleet() -> None:
-    sku, store = SKUFactory(code="CONC"), StoreFactory()
+    sku, store = SKUFactory.create(code="CONC"), StoreFactory.create()
     for index in range(4):
         article = services.article_create(
             sku=sku,
@@ -47,13 +46,13 @@ def build_fleet() -> None:
 def test_the_peak_sweep_runs_on_a_second_connection_with_the_same_result(monkeypatch):
     build_fleet()
     started = []
-    original = selectors._Concurrent.__init__
+    original = reading._Concurrent.__init__
 
     def spy(self, snapshot, query, params):
         started.append(snapshot)
         original(self, snapshot, query, params)
 
-    monkeypatch.setattr(selectors._Concurrent, "__init__", spy)
+    monkeypatch.setattr(reading._Concurrent, "__init__", spy)
     (concurrent,) = sku_figures(as_of=AS_OF)
     assert len(started) == 1
     with transaction.atomic():  # inside a caller's transaction: one connection

@@ -14,15 +14,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client_logged_in(client):
-    client.force_login(UserFactory(username="boss", is_superuser=True))
+    client.force_login(UserFactory.create(username="boss", is_superuser=True))
     return client
 
 
 def test_article_and_sku_change_pages_show_figures(admin_client_logged_in):
-    sku = SKUFactory(code="FIG")
+    sku = SKUFactory.create(code="FIG")
     article = services.article_create(
         sku=sku,
-        store=StoreFactory(),
+        store=StoreFactory.create(),
         number="FIG-1",
         purchased_on=timezone.localdate() - dt.timedelta(days=10),
         purchase_price="200",

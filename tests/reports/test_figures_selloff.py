@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article
-from reports.selectors import selloff_candidates
+from reports.figures import selloff_candidates
 from skus.models import SKU
 from tests.factories import SKUFactory, StoreFactory
 
@@ -32,7 +32,7 @@ def at(day: str, hour: int = 0) -> dt.datetime:
 def add(sku: SKU, number: str, purchased_on: str, price: str = "1000.00", **fields) -> Article:
     return services.article_create(
         sku=sku,
-        store=fields.pop("store", None) or StoreFactory(),
+        store=fields.pop("store", None) or StoreFactory.create(),
         number=number,
         purchased_on=dt.date.fromisoformat(purchased_on),
         purchase_price=Decimal(price),
@@ -49,7 +49,7 @@ def candidates(**kwargs) -> dict[str, dict]:
 
 
 def test_an_article_earning_less_than_its_value_loss_is_a_candidate():
-    sku = SKUFactory(code="EARN", replacement_price=Decimal("1000.00"))
+    sku = SKUFactory.create(code="EARN", replacement_price=Decimal("1000.00"))
     weak = add(sku, "A-1", "2024-07-01")
     rent(weak, "2025-01-01", "2025-01-10", revenue="100")
     strong = add(sku, "A-2", "2024-07-01")
@@ -72,7 +72,7 @@ def test_an_article_earning_less_than_its_value_loss_is_a_candidate():
 
 
 def test_surplus_sku_flags_its_weakest_articles_ties_by_number():
-    sku = SKUFactory(code="SURP", replacement_price=Decimal("1000.00"))
+    sku = SKUFactory.create(code="SURP", replacement_price=Decimal("1000.00"))
     # Three articles bought 2024-01-01 (age 547 days, value_loss 143.15), each rented
     # once in the window, never two at once: peak 1, surplus 3 - 1 - 1 = 1.
     for number, month, revenue in (
@@ -89,7 +89,7 @@ def test_surplus_sku_flags_its_weakest_articles_ties_by_number():
 
 
 def test_new_one_earns_more_when_the_sku_has_no_surplus():
-    sku = SKUFactory(code="RENEW", replacement_price=Decimal("1000.00"))
+    sku = SKUFactory.create(code="RENEW", replacement_price=Decimal("1000.00"))
     old = add(sku, "N-1", "2023-07-01")
     services.money_record(article=old, kind="income", revenue="900", occurred_at=at("2023-08-01"))
     services.money_record(article=old, kind="income", revenue="200", occurred_at=at("2025-03-01"))
@@ -107,7 +107,7 @@ def test_new_one_earns_more_when_the_sku_has_no_surplus():
 
 
 def test_reasons_are_listed_in_spec_order():
-    sku = SKUFactory(code="ALL", expected_lifetime_days=900)
+    sku = SKUFactory.create(code="ALL", expected_lifetime_days=900)
     worn = add(sku, "W-1", "2023-01-01")  # age 912 days
     services.money_record(article=worn, kind="income", revenue="2000", occurred_at=at("2023-02-01"))
     services.money_record(article=worn, kind="expense", cost="10", occurred_at=at("2025-02-01"))
@@ -128,7 +128,7 @@ def test_reasons_are_listed_in_spec_order():
 
 
 def test_only_active_or_out_of_use_rental_articles_owned_a_whole_window_are_considered():
-    sku = SKUFactory(code="CONS", replacement_price=Decimal("1000.00"))
+    sku = SKUFactory.create(code="CONS", replacement_price=Decimal("1000.00"))
     add(sku, "C-young", "2024-07-02")  # owned 364 days
     add(sku, "C-sales", "2024-01-01", allocation="sales")
     lost = add(sku, "C-lost", "2024-01-01")
@@ -141,7 +141,7 @@ def test_only_active_or_out_of_use_rental_articles_owned_a_whole_window_are_cons
 
 
 def test_candidates_are_sorted_by_keep_margin_then_number():
-    sku = SKUFactory(code="SORT", replacement_price=Decimal("1000.00"))
+    sku = SKUFactory.create(code="SORT", replacement_price=Decimal("1000.00"))
     for number, revenue in (("Z-1", "50"), ("B-1", "100"), ("A-1", "100")):
         article = add(sku, number, "2024-07-01")
         # All on order together: peak 3, no surplus.
@@ -155,8 +155,8 @@ def test_candidates_are_sorted_by_keep_margin_then_number():
 
 
 def test_selloff_query_count_does_not_grow(django_assert_max_num_queries):
-    store = StoreFactory()
-    sku = SKUFactory(code="MANY")
+    store = StoreFactory.create()
+    sku = SKUFactory.create(code="MANY")
     for index in range(25):
         add(sku, f"M-{index:02d}", "2024-01-01", store=store)
     # As sku_figures: four statements, three more on PostgreSQL.

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article
-from reports.selectors import fleet_monthly_totals, sku_figures
+from reports.figures import fleet_monthly_totals, sku_figures
 from skus.models import SKU
 from tests.factories import SKUFactory, StoreFactory
 
@@ -33,7 +33,7 @@ def days_before_t(days: int) -> str:
 def add(sku: SKU, number: str, purchased_on: str, price: str = "1000.00", **fields) -> Article:
     return services.article_create(
         sku=sku,
-        store=fields.pop("store", None) or StoreFactory(),
+        store=fields.pop("store", None) or StoreFactory.create(),
         number=number,
         purchased_on=dt.date.fromisoformat(purchased_on),
         purchase_price=Decimal(price),
@@ -49,7 +49,7 @@ def figures_of(sku: SKU, **kwargs) -> dict:
 
 
 def test_a_sku_without_disposals_has_empty_medians():
-    sku = SKUFactory(code="NEW")
+    sku = SKUFactory.create(code="NEW")
     add(sku, "N-1", "2025-06-01")
     row = figures_of(sku)
     assert row["disposed"] == 0
@@ -59,7 +59,7 @@ def test_a_sku_without_disposals_has_empty_medians():
 
 
 def test_a_sku_without_articles_is_listed_with_zeros():
-    sku = SKUFactory(code="EMPTY")
+    sku = SKUFactory.create(code="EMPTY")
     row = figures_of(sku)
     assert row["articles"] == 0
     assert row["revenue"] == Decimal("0.00")
@@ -72,7 +72,7 @@ def test_a_sku_without_articles_is_listed_with_zeros():
 
 
 def test_sums_means_and_counts():
-    sku = SKUFactory(code="SUM")
+    sku = SKUFactory.create(code="SUM")
     one = add(sku, "S-1", days_before_t(10), price="100.00")
     services.usage_start(
         article=one, started_at=at("2025-06-21"), ended_at=at("2025-06-26"), revenue="30"
@@ -96,7 +96,7 @@ def test_sums_means_and_counts():
 
 
 def test_medians_of_an_even_count_with_ties():
-    sku = SKUFactory(code="MED")
+    sku = SKUFactory.create(code="MED")
     # Four articles bought 2025-01-01, retired after 10, 20, 20 and 40 days,
     # having been used 1, 2, 3 and 4 times.
     for index, (life, uses) in enumerate(((10, 1), (20, 2), (20, 3), (40, 4))):
@@ -119,7 +119,7 @@ def test_medians_of_an_even_count_with_ties():
 
 
 def test_kaplan_meier_with_censored_articles():
-    sku = SKUFactory(code="KM")
+    sku = SKUFactory.create(code="KM")
     # Lifetimes in days: 10 (retired), 15 (censored: still owned at T), 20 (retired),
     # 30 (sold), 40 (censored).
     for number, life, disposed in (
@@ -146,7 +146,7 @@ def test_kaplan_meier_with_censored_articles():
 
 
 def test_kaplan_meier_median_at_exactly_one_half():
-    sku = SKUFactory(code="HALF")
+    sku = SKUFactory.create(code="HALF")
     gone = add(sku, "H-1", days_before_t(100))
     services.article_retire(
         article=gone, occurred_at=at(days_before_t(100)) + dt.timedelta(days=10)
@@ -157,7 +157,7 @@ def test_kaplan_meier_median_at_exactly_one_half():
 
 
 def test_kaplan_meier_is_empty_when_survival_stays_above_one_half():
-    sku = SKUFactory(code="LONG")
+    sku = SKUFactory.create(code="LONG")
     gone = add(sku, "L-1", days_before_t(100))
     services.article_retire(
         article=gone, occurred_at=at(days_before_t(100)) + dt.timedelta(days=10)
@@ -170,7 +170,7 @@ def test_kaplan_meier_is_empty_when_survival_stays_above_one_half():
 
 
 def test_disposed_is_read_from_the_ledger_at_t():
-    sku = SKUFactory(code="LED")
+    sku = SKUFactory.create(code="LED")
     later = add(sku, "D-1", "2025-01-01")
     services.article_sell(article=later, price="5", occurred_at=at("2025-07-10"))
     found = add(sku, "D-2", "2025-01-01")
@@ -183,7 +183,7 @@ def test_disposed_is_read_from_the_ledger_at_t():
 
 
 def test_peak_on_order_when_one_usage_ends_as_another_begins():
-    sku = SKUFactory(code="PEAK")
+    sku = SKUFactory.create(code="PEAK")
     a, b, c, _ = (add(sku, f"P-{n}", "2024-01-01") for n in range(4))
     services.usage_start(article=a, started_at=at("2025-06-01"), ended_at=at("2025-06-10"))
     services.usage_start(article=b, started_at=at("2025-06-10"), ended_at=at("2025-06-20"))
@@ -198,7 +198,7 @@ def test_peak_on_order_when_one_usage_ends_as_another_begins():
 
 
 def test_peak_on_order_counts_usages_open_when_the_window_begins():
-    sku = SKUFactory(code="LONGRUN", selloff_window_days=30)
+    sku = SKUFactory.create(code="LONGRUN", selloff_window_days=30)
     a, b = add(sku, "R-1", "2024-01-01"), add(sku, "R-2", "2024-01-01")
     # Open since before T - 30 days, and another inside the window.
     services.usage_start(article=a, started_at=at("2025-04-01"))
@@ -209,7 +209,7 @@ def test_peak_on_order_counts_usages_open_when_the_window_begins():
 
 
 def test_peak_ignores_usages_ended_before_the_window():
-    sku = SKUFactory(code="OLDUSE")
+    sku = SKUFactory.create(code="OLDUSE")
     article = add(sku, "O-1", "2023-01-01")
     services.usage_start(article=article, started_at=at("2024-06-01"), ended_at=at("2024-07-01"))
     # It ends exactly at T - W = 2024-07-01: on order at no instant of the window.
@@ -217,7 +217,7 @@ def test_peak_ignores_usages_ended_before_the_window():
 
 
 def test_surplus_counts_only_active_rental_articles():
-    sku = SKUFactory(code="SURP")
+    sku = SKUFactory.create(code="SURP")
     for n in range(3):
         add(sku, f"U-{n}", "2024-01-01")
     add(sku, "U-sales", "2024-01-01", allocation="sales")
@@ -226,7 +226,7 @@ def test_surplus_counts_only_active_rental_articles():
 
 
 def test_replacement_price_is_the_latest_purchase_and_the_highest_that_day():
-    sku = SKUFactory(code="REP")
+    sku = SKUFactory.create(code="REP")
     add(sku, "R-1", "2025-01-01", price="900.00")
     add(sku, "R-2", "2025-03-01", price="950.00")
     add(sku, "R-3", "2025-03-01", price="980.00")
@@ -237,7 +237,7 @@ def test_replacement_price_is_the_latest_purchase_and_the_highest_that_day():
 
 
 def test_sku_settings_override_replacement_price_and_hurdle():
-    sku = SKUFactory(code="SET", replacement_price=Decimal("1234.56"))
+    sku = SKUFactory.create(code="SET", replacement_price=Decimal("1234.56"))
     add(sku, "S-1", "2025-01-01", price="900.00")
     row = figures_of(sku)
     assert row["replacement_price"] == Decimal("1234.56")
@@ -248,7 +248,7 @@ def test_sku_settings_override_replacement_price_and_hurdle():
 
 
 def test_challenger_margin_is_the_median_first_window_net_less_a_years_value_loss():
-    sku = SKUFactory(code="CH", replacement_price=Decimal("1000.00"))
+    sku = SKUFactory.create(code="CH", replacement_price=Decimal("1000.00"))
     # Two rental articles owned at least a year; their first windows [P, P + 365 days).
     first = add(sku, "C-1", "2023-01-01")
     services.money_record(article=first, kind="income", revenue="300", occurred_at=at("2023-06-01"))
@@ -272,8 +272,8 @@ def test_challenger_margin_is_the_median_first_window_net_less_a_years_value_los
 
 
 def test_store_limits_the_articles_counted():
-    sku = SKUFactory(code="ST")
-    here, there = StoreFactory(name="Here"), StoreFactory(name="There")
+    sku = SKUFactory.create(code="ST")
+    here, there = StoreFactory.create(name="Here"), StoreFactory.create(name="There")
     add(sku, "H-1", "2025-01-01", store=here, price="10")
     add(sku, "H-2", "2025-01-01", store=there, price="20")
     (row,) = sku_figures(as_of=AS_OF, store=here)
@@ -282,9 +282,9 @@ def test_store_limits_the_articles_counted():
 
 
 def test_sku_figures_query_count_does_not_grow(django_assert_max_num_queries):
-    store = StoreFactory()
+    store = StoreFactory.create()
     for code in ("A", "B"):
-        sku = SKUFactory(code=code)
+        sku = SKUFactory.create(code=code)
         for index in range(12):
             article = add(sku, f"{code}-{index}", "2024-01-01", store=store)
             services.usage_start(
@@ -299,7 +299,7 @@ def test_sku_figures_query_count_does_not_grow(django_assert_max_num_queries):
 
 
 def test_fleet_monthly_totals_split_money_and_usage_by_month():
-    sku = SKUFactory(code="FLEET")
+    sku = SKUFactory.create(code="FLEET")
     article = add(sku, "F-1", "2025-01-01", price="100.00")
     # 30 April 12:00 → 2 May 00:00: 0.5 day in April, 1 day in May.
     services.usage_start(
@@ -332,7 +332,7 @@ def test_fleet_monthly_totals_split_money_and_usage_by_month():
 
 def test_fleet_months_follow_the_installations_time_zone(settings):
     settings.TIME_ZONE = "Europe/Berlin"
-    article = add(SKUFactory(code="TZ"), "Z-1", "2025-01-01", price="100.00")
+    article = add(SKUFactory.create(code="TZ"), "Z-1", "2025-01-01", price="100.00")
     # 1 June 00:30 in Berlin is 31 May 22:30 UTC: it belongs to June.
     services.money_record(
         article=article,
@@ -345,7 +345,7 @@ def test_fleet_months_follow_the_installations_time_zone(settings):
 
 
 def test_a_sku_window_beyond_a_century_reads_as_a_century():
-    sku = SKUFactory(code="FOREVER", selloff_window_days=10_000_000)
+    sku = SKUFactory.create(code="FOREVER", selloff_window_days=10_000_000)
     article = add(sku, "F-1", "2000-01-01")
     services.usage_start(article=article, started_at=at("1990-01-01"), ended_at=at("2001-01-01"))
     # The window [T - 36,500 days, T) begins in 1925: the old usage is in it.

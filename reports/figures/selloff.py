@@ -1,0 +1,142 @@
+"""The sell-off candidates of SPEC.md: the articles worth selling or renewing.
+
+``trailing_net`` and the first-window net of ``challenger_margin`` leave out sale
+events entirely (their revenue and their cost). With a store, the candidates are
+chosen among the articles now in that store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+
+from articles.models import Allocation, Condition, Status, Store
+from skus.models import SKU
+
+from .amounts import CENT, SECONDS_PER_DAY, ZERO, Depreciation
+from .declarations import REASONS_IN_ORDER
+from .horizon import Horizon
+from .ledger import ArticleRow
+from .skus import SkuReport, sku_reports
+
+
+@dataclass
+class _Considered:
+    """An article the sell-off considers, with its keep-or-sell figures."""
+
+    row: ArticleRow
+    age: Decimal
+    keep_margin: Decimal
+    value_loss: Decimal
+    renewal_gain: Decimal | None
+    estimated_value: Decimal
+
+
+def _considered(
+    report: SkuReport, horizon: Horizon, depreciation: Depreciation
+) -> list[_Considered]:
+    """The SKU's active or out-of-use rental articles owned a whole window."""
+    parameters = report.parameters
+    window = parameters.window_days * SECONDS_PER_DAY
+    challenger = report.figures["challenger_margin"]
+    considered = []
+    for row in report.rows:
+        if (
+            row.status not in (Status.ACTIVE, Status.OUT_OF_USE)
+            or row.allocation != Allocation.RENTAL
+            or row.owned_seconds < window
+        ):
+            continue
+        age = Decimal(horizon.epoch) - row.start
+        value_now = depreciation.value(row.price, row.condition, parameters.rate, age)
+        value_later = depreciation.value(row.price, row.condition, parameters.rate, age + window)
+        value_loss = value_now - value_later
+        keep_margin = row.trailing_net - value_loss
+        considered.append(
+            _Considered(
+                row=row,
+                age=age,
+                keep_margin=keep_margin,
+                value_loss=value_loss,
+                renewal_gain=None if challenger is None else challenger - keep_margin,
+                estimated_value=ZERO.quantize(CENT) if row.disposed is not None else value_now,
+            )
+        )
+    return considered
+
+
+def _reasons(
+    report: SkuReport, considered: list[_Considered]
+) -> list[tuple[_Considered, list[str]]]:
+    """The candidates among ``considered`` with their reason codes, in SPEC.md's order."""
+    parameters = report.parameters
+    surplus = report.figures["surplus"]
+    weakest = {
+        id(item.row)
+        for item in heapq.nsmallest(
+            surplus, considered, key=lambda item: (item.keep_margin, item.row.number)
+        )
+    }
+    hurdle = parameters.renewal_hurdle
+    candidates = []
+    for item in considered:
+        row = item.row
+        holds = {
+            "earns_less_than_value_loss": item.keep_margin < 0,
+            "surplus_sku": surplus > 0 and id(row) in weakest,
+            "new_one_earns_more": surplus == 0
+            and item.renewal_gain is not None
+            and hurdle is not None
+            and item.renewal_gain > hurdle,
+        }
+        if not any(holds.values()):
+            continue
+        holds |= {
+            "idle": not row.busy_in_window,
+            "poor_condition": row.condition == Condition.POOR,
+            "past_expected_lifetime": parameters.expected_lifetime_days is not None
+            and item.age >= parameters.expected_lifetime_days * SECONDS_PER_DAY,
+            "paid_back": bool(row.price) and (row.revenue - row.expenses) >= row.price,
+        }
+        reasons = [reason.code for reason in REASONS_IN_ORDER if holds[reason.code]]
+        candidates.append((item, reasons))
+    return candidates
+
+
+def selloff_candidates(
+    *,
+    as_of: dt.date | None = None,
+    window_days: int | None = None,
+    skus: QuerySet[SKU] | None = None,
+    store: Store | None = None,
+) -> list[dict[str, Any]]:
+    """The articles worth selling or renewing (SPEC.md "Sell-off candidates").
+
+    Sorted by keep_margin, lowest first, then by number. ``reasons`` lists the reason
+    codes in SPEC.md's order.
+    """
+    horizon, reports = sku_reports(
+        as_of=as_of, window_days=window_days, skus=skus, store=store, report="selloff"
+    )
+    depreciation = Depreciation()
+    candidates = [
+        {
+            "number": item.row.number,
+            "sku_code": report.sku.code,
+            "keep_margin": item.keep_margin,
+            "trailing_net": item.row.trailing_net,
+            "value_loss": item.value_loss,
+            "renewal_gain": item.renewal_gain,
+            "reasons": reasons,
+            "estimated_value": item.estimated_value,
+        }
+        for report in reports
+        for item, reasons in _reasons(report, _considered(report, horizon, depreciation))
+    ]
+    candidates.sort(key=lambda candidate: (candidate["keep_margin"], candidate["number"]))
+    return candidates
