@@ -18,8 +18,8 @@ from inventory_site.admin_common import (
     form_page,
     missing_object_redirect,
 )
+from reports.figures import SKU_FIGURES, sku_figures
 from reports.formatting import render_html_figures
-from reports.selectors import SKU_FIGURES, sku_figures
 
 from .models import SKU
 
@@ -84,7 +84,7 @@ class SKUAdmin(admin.ModelAdmin):
 
     @admin.display(description="figures")
     def figures(self, sku: SKU) -> str:
-        """The SKU's main figures, computed from its articles' ledgers (reports.selectors)."""
+        """The SKU's main figures, computed from its articles' ledgers (reports.figures)."""
         if sku.pk is None:
             return "—"
         # sku_figures takes a list too (its docstring); its annotation names only a QuerySet.

@@ -9,8 +9,8 @@ from django.db.models import Exists, OuterRef
 
 from interchange.admin import ArticleImportExportMixin
 from inventory_site.admin_common import ADMIN_CSS, ServiceRefused, ServiceSaveAdmin, acting_user
+from reports.figures import ARTICLE_FIGURES, article_figures
 from reports.formatting import render_html_figures
-from reports.selectors import ARTICLE_FIGURES, article_figures
 
 from .. import services
 from ..forms import ArticleAdminForm
@@ -189,7 +189,7 @@ class ArticleAdmin(ArticleImportExportMixin, ArticleToolsAdmin, ServiceSaveAdmin
 
     @admin.display(description="figures")
     def figures(self, article: Article) -> str:
-        """The article's main figures, computed from its ledger (reports.selectors)."""
+        """The article's main figures, computed from its ledger (reports.figures)."""
         if article.pk is None:
             return "—"
         (row,) = article_figures(articles=Article.objects.filter(pk=article.pk))

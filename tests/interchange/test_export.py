@@ -11,7 +11,7 @@ from django.core.management import call_command
 from articles import services
 from articles.models import Allocation, Article, Event, EventKind, Store
 from interchange.imports import articles_import, events_import
-from reports.selectors import article_figures, sku_figures
+from reports.figures import article_figures, sku_figures
 from skus.models import SKU
 from tests.interchange.import_helpers import (
     articles_state,
