@@ -192,9 +192,9 @@ class KindSpec:
     ``requires`` those it must carry, with the message that says so. ``statuses``
     are the values its ``status`` may have (``status_refusal`` formats the refusal
     of another, with ``status``). ``needs_amount`` names the field reported when a
-    row that must carry money carries none. ``negative`` would let an amount be
-    below zero; no kind allows it today (the models' constraints hold every amount
-    at zero or more). ``refusal`` says why a row of the kind cannot be recorded as
+    row that must carry money carries none. ``negative`` lets its amounts be below
+    zero, so that a correction can take money back (the models' constraints hold
+    every other kind's amounts at zero or more). ``refusal`` says why a row of the kind cannot be recorded as
     an event of the ledger on its own.
     """
 
@@ -305,7 +305,7 @@ KINDS: dict[str, KindSpec] = {
         KindSpec(
             EventKind.LOSS, Money.BOTH, disposes_to=Status.LOST, effect=disposes_to(Status.LOST)
         ),
-        KindSpec(EventKind.ADJUSTMENT, Money.BOTH),
+        KindSpec(EventKind.ADJUSTMENT, Money.BOTH, negative=True),
         KindSpec(EventKind.NOTE, Money.NONE),
     )
 }
@@ -325,3 +325,7 @@ DISPOSAL_KINDS: dict[EventKind, Status] = {
 # apart from the article's revenue.
 PROCEEDS_KINDS = _kinds(lambda spec: spec.proceeds)
 MONEYLESS_KINDS = _kinds(lambda spec: spec.money is Money.NONE)
+# Kinds whose revenue and cost may be negative: corrections.
+NEGATIVE_KINDS = _kinds(lambda spec: spec.negative)
+# Kinds that may be open: usages, and service work with downtime.
+OPEN_KINDS = _kinds(lambda spec: spec.can_be_open)

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from .choices import DISPOSED_STATUSES, TRANSITIONS, Allocation, Condition, EventKind, Status
 from .fields import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, MoneyField
-from .kinds import DISPOSAL_KINDS, SERVICE_KINDS, USAGE_KINDS
+from .kinds import DISPOSAL_KINDS, NEGATIVE_KINDS, SERVICE_KINDS, USAGE_KINDS
 
 # The money field's size, for code that checks amounts before a field does.
 MONEY = {"max_digits": MONEY_MAX_DIGITS, "decimal_places": MONEY_DECIMAL_PLACES}
@@ -239,8 +239,16 @@ class Event(models.Model):
         default=False,
         help_text="Service work only: the article is out of use from start to end.",
     )
-    revenue = MoneyField(default=Decimal("0"), validators=NON_NEGATIVE)
-    cost = MoneyField(default=Decimal("0"), validators=NON_NEGATIVE)
+    # Zero or more, but for a correction (``kinds.NEGATIVE_KINDS``); the rules say so
+    # per kind, the constraints below hold it in the database.
+    revenue = MoneyField(default=Decimal("0"))
+    cost = MoneyField(default=Decimal("0"))
+    due_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Usages and downtime: when it is planned to end; still open after it, "
+        "it is overdue.",
+    )
     reference = models.CharField(
         max_length=100, blank=True, help_text="Order or work-order id from another system."
     )
@@ -270,15 +278,59 @@ class Event(models.Model):
         blank=True,
         related_name="+",
     )
+    # The name survives the deletion of the user.
+    recorded_by_name = models.CharField(
+        max_length=150, blank=True, default="", db_default="", editable=False
+    )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    source = models.CharField(
+        max_length=255,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+        help_text="Where an imported event came from: the file's name.",
+    )
+    # Closing an open usage or downtime is the one change an event ever gets.
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_by_name = models.CharField(
+        max_length=150, blank=True, default="", db_default="", editable=False
+    )
 
     objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["occurred_at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(revenue__gte=0), name="event_revenue_non_negative"),
-            models.CheckConstraint(condition=Q(cost__gte=0), name="event_cost_non_negative"),
+            models.CheckConstraint(
+                condition=Q(revenue__gte=0) | Q(kind__in=sorted(NEGATIVE_KINDS)),
+                name="event_revenue_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(cost__gte=0) | Q(kind__in=sorted(NEGATIVE_KINDS)),
+                name="event_cost_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_at__isnull=True)
+                | Q(kind__in=sorted(USAGE_KINDS))
+                | Q(kind__in=sorted(SERVICE_KINDS), downtime=True),
+                name="event_due_at_only_for_usage_or_downtime",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_at__isnull=True) | Q(due_at__gte=models.F("occurred_at")),
+                name="event_due_at_after_occurred_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(ended_at__isnull=False),
+                name="event_closed_only_when_ended",
+            ),
             models.CheckConstraint(
                 condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("occurred_at")),
                 name="event_ended_at_after_occurred_at",
@@ -294,9 +346,10 @@ class Event(models.Model):
                 name="event_downtime_only_for_service_work",
             ),
             models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="event_kind_valid"),
-            # The PostgreSQL exclusion constraint that keeps usages of one article
-            # from overlapping lives in migration 0002 (btree_gist), since the
-            # embedded SQLite database cannot hold it.
+            # On PostgreSQL, migration 0002 adds the exclusion constraint that keeps
+            # usages of one article from overlapping (btree_gist) and migration 0004
+            # the trigger that refuses any change of a ledger row but its closing;
+            # the embedded SQLite database holds neither.
         ]
         indexes = [
             models.Index(fields=["article", "occurred_at"], name="event_article_time_idx"),
@@ -314,6 +367,11 @@ class Event(models.Model):
     @property
     def is_usage(self) -> bool:
         return self.kind in USAGE_KINDS
+
+    @property
+    def is_overdue(self) -> bool:
+        """Open, and past the moment it was planned to end."""
+        return self.is_open and self.due_at is not None and self.due_at < timezone.now()
 
     @property
     def is_open(self) -> bool:

@@ -33,6 +33,13 @@ def start_of_day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min)).astimezone(dt.UTC)
 
 
+def user_name(user: User) -> str:
+    """The name kept on the ledger for ``user``, which outlives the account."""
+    if user is None or not getattr(user, "pk", None):
+        return ""
+    return user.get_username()
+
+
 def money(value: Money | None) -> Decimal:
     """An amount as forms and files give it (text, a number, or nothing)."""
     if value is None or value == "":
@@ -108,6 +115,7 @@ def record(
         kind=kind,
         occurred_at=occurred_at or timezone.now(),
         recorded_by_id=getattr(acting_user, "pk", None),
+        recorded_by_name=user_name(acting_user),
         **fields,
     )
     validate_event(event)
