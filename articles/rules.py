@@ -12,12 +12,14 @@ or the importer's lightweight copy of one.
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 
 from .choices import DISPOSED_STATUSES, TRANSITIONS, Allocation, EventKind, Status
+from .fields import MONEY_LIMIT
 from .kinds import KINDS, USAGE_KINDS, Money
 from .kinds import disposed_at_after as disposed_at_after
 from .kinds import service_end_returns_active as service_end_returns_active
@@ -61,6 +63,62 @@ def describe_usage(usage: UsageLike) -> str:
 
 
 # --- times and usages ---------------------------------------------------------------
+
+
+# The ledger records what has happened: a moment may lie this far in the future, to
+# allow for clocks that differ a little, and no further.
+CLOCK_TOLERANCE = dt.timedelta(minutes=1)
+# No rental business recorded anything before this.
+EARLIEST_EVENT = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+EARLIEST_PURCHASE = dt.date(1900, 1, 1)
+
+MOMENT_NAMES = {
+    "occurred_at": "The start",
+    "ended_at": "The end",
+}
+
+
+def check_happened(moment: dt.datetime, *, field: str, now: dt.datetime | None = None) -> None:
+    """A moment of the ledger (``occurred_at``, ``ended_at``) has happened, after 1970.
+
+    What is planned goes in ``due_at``, which may lie in the future.
+    """
+    name = MOMENT_NAMES.get(field, "The moment")
+    if moment < EARLIEST_EVENT:
+        raise ValidationError(
+            {field: f"{name} ({format_moment(moment)}) is before 1970; check the year."}
+        )
+    if moment > (now or timezone.now()) + CLOCK_TOLERANCE:
+        planned = " Put when it is planned to end in the due date." if field == "ended_at" else ""
+        raise ValidationError(
+            {
+                field: f"{name} ({format_moment(moment)}) is in the future; the ledger "
+                f"records what has happened.{planned}"
+            }
+        )
+
+
+def check_due(start: dt.datetime, due_at: dt.datetime | None) -> None:
+    """A due date, when there is one, is not before the start (it may be in the future)."""
+    if due_at is not None and due_at < start:
+        raise ValidationError(
+            {
+                "due_at": f"The due date ({format_moment(due_at)}) is before the start "
+                f"({format_moment(start)})."
+            }
+        )
+
+
+def check_purchase_date(day: dt.date, *, today: dt.date | None = None) -> None:
+    """A purchase date lies between 1900 and today."""
+    today = today or timezone.localdate()
+    if not EARLIEST_PURCHASE <= day <= today:
+        raise ValidationError(
+            {
+                "purchased_on": f"The purchase date ({day.isoformat()}) must lie between "
+                f"{EARLIEST_PURCHASE.isoformat()} and today ({today.isoformat()})."
+            }
+        )
 
 
 def check_times(start: dt.datetime, end: dt.datetime | None) -> None:
@@ -206,6 +264,85 @@ def refuse_missing_amount(*, kind: str, revenue: Any, cost: Any) -> None:
         raise ValidationError({field: f"{a_kind(kind)} needs an amount."})
 
 
+def refuse_negative_amount(*, kind: str, revenue: Any, cost: Any) -> None:
+    """Only a correction (``kinds.NEGATIVE_KINDS``) may take money back."""
+    if KINDS[kind].negative:
+        return
+    for field, amount in (("revenue", revenue), ("cost", cost)):
+        if amount is not None and amount != "" and Decimal(amount) < 0:
+            raise ValidationError(
+                {
+                    field: f"{a_kind(kind)} cannot carry a negative {field}; correct an "
+                    "amount with an adjustment."
+                }
+            )
+
+
+def money_limit_text() -> str:
+    return f"{MONEY_LIMIT - Decimal('0.01'):,}"
+
+
+def check_amount_fits(amount: Decimal, *, field: str) -> None:
+    """One amount fits the ledger's money fields."""
+    if abs(amount) >= MONEY_LIMIT:
+        raise ValidationError(
+            {field: f"{amount:,} is too large; an amount is at most {money_limit_text()}."}
+        )
+
+
+def check_totals_fit(
+    *,
+    number: str,
+    kind: str,
+    total_revenue: Decimal,
+    total_expenses: Decimal,
+    total_sale_proceeds: Decimal,
+    revenue: Decimal,
+    cost: Decimal,
+) -> None:
+    """The article's stored totals (``articles.totals``) stay within the money fields
+    after an event of ``kind`` with ``revenue`` and ``cost``."""
+    proceeds = KINDS[kind].proceeds
+    after = {
+        "sale proceeds" if proceeds else "revenue": (
+            total_sale_proceeds if proceeds else total_revenue
+        )
+        + revenue,
+        "expenses": total_expenses + cost,
+    }
+    for what, total in after.items():
+        if abs(total) >= MONEY_LIMIT:
+            raise ValidationError(
+                f"This would take the {what} of {number} to {total:,}, beyond the "
+                f"{money_limit_text()} an article's total can hold; check the amount."
+            )
+
+
+def money_at_close(
+    *,
+    recorded_revenue: Decimal,
+    recorded_cost: Decimal,
+    revenue: Decimal | None,
+    cost: Decimal | None,
+) -> list[tuple[EventKind, Decimal, Decimal]]:
+    """The events that keep money given at a return: (kind, revenue, cost) each.
+
+    A usage or downtime is never rewritten. When the return names a revenue or cost
+    other than the one recorded, the difference is an event of its own: more revenue
+    is income, more cost an expense, less of either an adjustment taking it back.
+    """
+    events: list[tuple[EventKind, Decimal, Decimal]] = []
+    if revenue is not None and revenue != recorded_revenue:
+        difference = revenue - recorded_revenue
+        kind = EventKind.INCOME if difference > 0 else EventKind.ADJUSTMENT
+        events.append((kind, difference, Decimal("0")))
+    if cost is not None and cost != recorded_cost:
+        difference = cost - recorded_cost
+        kind = EventKind.EXPENSE if difference > 0 else EventKind.ADJUSTMENT
+        events.append((kind, Decimal("0"), difference))
+    return events
+
+
 def check_event_row(
     *,
     kind: str,
@@ -258,6 +395,7 @@ def check_event_row(
     if spec.statuses and status not in spec.statuses:
         raise ValidationError({"status": spec.status_refusal.format(status=status)})
     refuse_missing_amount(kind=kind, revenue=revenue, cost=cost)
+    refuse_negative_amount(kind=kind, revenue=revenue, cost=cost)
 
 
 def is_disposed(status: str) -> bool:
