@@ -9,7 +9,7 @@ one the services write. With no error, ``writing.replay_write`` stores the outco
 """
 
 import datetime as dt
-from decimal import Decimal
+from dataclasses import replace
 
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
@@ -384,7 +384,9 @@ class Replay:
                 doing=doing,
             )
             if running is not None:
-                self._end_usage(state, running, moment, notes=f"Ended by {doing}.")
+                self._end_usage(
+                    state, running, Closing(ended_at=moment, notes=f"Ended by {doing}.")
+                )
         elif before.status == Status.LOST:
             rules.check_found(
                 number=state.number, disposed_at=before.disposed_at, occurred_at=moment
@@ -393,98 +395,65 @@ class Replay:
     # -- closing what is open --
 
     def _close(self, state: ArticleReplay, row: Row, existing: Usage | Downtime) -> None:
+        end = Closing(
+            ended_at=row[R_END],
+            revenue=row[R_REVENUE],
+            cost=row[R_COST],
+            condition=row[R_CONDITION],
+            notes=row[R_NOTES],
+        )
         try:
             if isinstance(existing, Usage):
-                self._end_usage(
-                    state,
-                    existing,
-                    row[R_END],
-                    revenue=row[R_REVENUE],
-                    cost=row[R_COST],
-                    condition=row[R_CONDITION],
-                    notes=row[R_NOTES],
-                )
+                self._end_usage(state, existing, end)
             else:
-                self._end_downtime(state, row, existing)
+                self._end_downtime(state, row, existing, end)
         except ValidationError as error:
             self._fail(row, "ended_at", error)
             return
         self.result.updated += 1
 
-    def _set_end(
-        self,
-        target: int | Pending,
-        end: dt.datetime,
-        *,
-        revenue: Decimal | None = None,
-        cost: Decimal | None = None,
-        condition: str = "",
-        notes: str = "",
-    ) -> None:
-        """Give an open usage or downtime its end (``close_usage`` / ``service_end``)."""
-        if isinstance(target, list):
-            target[P_END] = end
-            if revenue is not None:
-                target[P_REVENUE] = revenue
-            if cost is not None:
-                target[P_COST] = cost
-            if condition:
-                target[P_CONDITION] = condition
-            if notes:
-                target[P_NOTES] = f"{target[P_NOTES] or ''}\n{notes}".strip()
+    def _set_end(self, target: int | Pending, end: Closing) -> None:
+        """Give an open usage or downtime its end, as ``close_usage`` and ``service_end``
+        do: an event of the file at once, one in the database through the writer (it is
+        closed once: its key then names an event that can no longer change)."""
+        if isinstance(target, int):
+            self.closings[target] = end
             return
-        closing = self.closings.setdefault(target, Closing(ended_at=end))
-        closing.ended_at = end
-        if revenue is not None:
-            closing.revenue = revenue
-        if cost is not None:
-            closing.cost = cost
-        if condition:
-            closing.condition = condition
-        if notes:
-            closing.notes = f"{closing.notes}\n{notes}".strip()
+        target[P_END] = end.ended_at
+        if end.revenue is not None:
+            target[P_REVENUE] = end.revenue
+        if end.cost is not None:
+            target[P_COST] = end.cost
+        if end.condition:
+            target[P_CONDITION] = end.condition
+        if end.notes:
+            target[P_NOTES] = f"{target[P_NOTES] or ''}\n{end.notes}".strip()
 
-    def _end_usage(
-        self,
-        state: ArticleReplay,
-        usage: Usage,
-        end: dt.datetime,
-        *,
-        revenue: Decimal | None = None,
-        cost: Decimal | None = None,
-        condition: str = "",
-        notes: str = "",
-    ) -> None:
+    def _end_usage(self, state: ArticleReplay, usage: Usage, end: Closing) -> None:
         """The return (``close_usage``): the grade given with it becomes the condition."""
-        rules.check_times(usage.occurred_at, end)
-        self._set_end(
-            usage.target, end, revenue=revenue, cost=cost, condition=condition, notes=notes
-        )
-        usage.ended_at = end
+        rules.check_times(usage.occurred_at, end.ended_at)
+        self._set_end(usage.target, end)
+        usage.ended_at = end.ended_at
         state.keys[(usage.kind, usage.occurred_at, usage.reference)] = True
         state.article_state = _ended(
             usage.kind,
             state.article_state,
-            EventFacts(occurred_at=usage.occurred_at, ended_at=end, condition=condition),
+            EventFacts(
+                occurred_at=usage.occurred_at, ended_at=end.ended_at, condition=end.condition
+            ),
             still_down=False,
         )
         state.changed = True
 
-    def _end_downtime(self, state: ArticleReplay, row: Row, entry: Downtime) -> None:
+    def _end_downtime(self, state: ArticleReplay, row: Row, entry: Downtime, end: Closing) -> None:
         """The end of a downtime (``service_end``): its grade, given now or when it was
         opened, becomes the condition, and an article it took out of use returns to
         active unless another open downtime still holds it."""
-        kind, start, end = row[R_KIND], row[R_AT], row[R_END]
-        rules.check_times(start, end)
-        if row[R_REVENUE] and "revenue" not in KINDS[kind].money.fields:
+        kind, start = row[R_KIND], row[R_AT]
+        rules.check_times(start, end.ended_at)
+        if end.revenue and "revenue" not in KINDS[kind].money.fields:
             raise ValidationError({"revenue": f"{rules.a_kind(kind)} takes no revenue."})
-        self._set_end(
-            entry.target,
-            end,
-            cost=row[R_COST],
-            condition=row[R_CONDITION],
-            notes=row[R_NOTES],
-        )
+        self._set_end(entry.target, replace(end, revenue=None))
         state.downtimes.remove(entry)
         state.keys[(kind, start, row[R_REFERENCE])] = True
         state.article_state = _ended(
@@ -492,9 +461,9 @@ class Replay:
             state.article_state,
             EventFacts(
                 occurred_at=start,
-                ended_at=end,
+                ended_at=end.ended_at,
                 downtime=True,
-                condition=row[R_CONDITION] or entry.condition,
+                condition=end.condition or entry.condition,
                 status=entry.status,
             ),
             still_down=any(d.status == Status.OUT_OF_USE for d in state.downtimes),

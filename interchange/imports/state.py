@@ -134,9 +134,10 @@ class ArticleReplay:
         return self.usages[first:]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Closing:
-    """Changes to an event already in the database that a row closes."""
+    """What a row that closes an open usage or downtime gives it: its end, and the
+    amounts, grade and notes that replace or add to those it was opened with."""
 
     ended_at: dt.datetime
     revenue: Decimal | None = None

@@ -293,11 +293,12 @@ def apply_per_row(path):
         )
 
 
-def test_bulk_import_and_the_services_row_by_row_give_the_same_state(tmp_path):
+def twin_articles(count: int) -> None:
+    """Articles A-1... for the import and B-1... for the services, alike."""
     sku = SKU.objects.create(code="CITY", name="City bike")
     main = services.store_get_or_create(name="Main")
     for prefix in ("A-", "B-"):
-        for index in range(1, 5):
+        for index in range(1, count + 1):
             services.article_create(
                 sku=sku,
                 number=f"{prefix}{index}",
@@ -305,6 +306,10 @@ def test_bulk_import_and_the_services_row_by_row_give_the_same_state(tmp_path):
                 purchased_on=dt.date(2025, 1, 1),
                 purchase_price="500",
             )
+
+
+def test_bulk_import_and_the_services_row_by_row_give_the_same_state(tmp_path):
+    twin_articles(4)
 
     events_import(path=write_csv(tmp_path, "events-a.csv", mixed_rows("A-")))
     apply_per_row(write_csv(tmp_path, "events-b.csv", mixed_rows("B-")))
@@ -318,17 +323,7 @@ def test_a_downtime_closed_without_a_grade_grades_as_the_services_do(tmp_path):
     """``service_end`` grades the article with the condition the downtime was opened
     with when the closing row gives none; the import closes it the same way, whether
     the downtime was opened in the same file or in an earlier one."""
-    sku = SKU.objects.create(code="CITY", name="City bike")
-    main = services.store_get_or_create(name="Main")
-    for prefix in ("A-", "B-"):
-        for index in (1, 2):
-            services.article_create(
-                sku=sku,
-                number=f"{prefix}{index}",
-                store=main,
-                purchased_on=dt.date(2025, 1, 1),
-                purchase_price="500",
-            )
+    twin_articles(2)
 
     def opened(prefix):
         return [
