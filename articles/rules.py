@@ -19,9 +19,6 @@ from django.utils import formats, timezone
 
 from .choices import DISPOSED_STATUSES, TRANSITIONS, Allocation, EventKind, Status
 from .kinds import KINDS, USAGE_KINDS, Money
-from .kinds import disposed_at_after as disposed_at_after
-from .kinds import service_end_returns_active as service_end_returns_active
-from .kinds import service_takes_out_of_use as service_takes_out_of_use
 
 ONE_MICROSECOND = dt.timedelta(microseconds=1)
 
