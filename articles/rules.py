@@ -17,7 +17,7 @@ from typing import Any, Protocol, TypeVar
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 
-from .choices import DISPOSED_STATUSES, TRANSITIONS, Allocation, EventKind, Status
+from .choices import TRANSITIONS, Allocation, EventKind, Status
 from .kinds import KINDS, USAGE_KINDS, Money
 
 ONE_MICROSECOND = dt.timedelta(microseconds=1)
@@ -255,7 +255,3 @@ def check_event_row(
     if spec.statuses and status not in spec.statuses:
         raise ValidationError({"status": spec.status_refusal.format(status=status)})
     refuse_missing_amount(kind=kind, revenue=revenue, cost=cost)
-
-
-def is_disposed(status: str) -> bool:
-    return status in DISPOSED_STATUSES

@@ -19,7 +19,6 @@ from articles.kinds import (
     KINDS,
     SERVICE_KINDS,
     USAGE_KINDS,
-    ArticleState,
     EventFacts,
     service_takes_out_of_use,
 )
@@ -54,13 +53,6 @@ from .state import (
     Usage,
 )
 from .writing import replay_write
-
-
-def _ended(kind: str, state: ArticleState, event: EventFacts, *, still_down: bool) -> ArticleState:
-    """What the end of an open usage or downtime of ``kind`` does to the article."""
-    end_effect = KINDS[kind].end_effect
-    assert end_effect is not None, f"a {kind} has no end"
-    return end_effect(state, event, still_down=still_down)
 
 
 class Replay:
@@ -435,8 +427,7 @@ class Replay:
         self._set_end(usage.target, end)
         usage.ended_at = end.ended_at
         state.keys[(usage.kind, usage.occurred_at, usage.reference)] = True
-        state.article_state = _ended(
-            usage.kind,
+        state.article_state = KINDS[usage.kind].ended(
             state.article_state,
             EventFacts(
                 occurred_at=usage.occurred_at, ended_at=end.ended_at, condition=end.condition
@@ -456,8 +447,7 @@ class Replay:
         self._set_end(entry.target, replace(end, revenue=None))
         state.downtimes.remove(entry)
         state.keys[(kind, start, row[R_REFERENCE])] = True
-        state.article_state = _ended(
-            kind,
+        state.article_state = KINDS[kind].ended(
             state.article_state,
             EventFacts(
                 occurred_at=start,

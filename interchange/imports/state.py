@@ -82,16 +82,6 @@ class Downtime:
 Recorded = Usage | Downtime | bool
 
 
-def state_of(article: Article) -> ArticleState:
-    """What the ledger changes on ``article``, as the database holds it."""
-    return ArticleState(
-        status=article.status,
-        condition=article.condition,
-        store_id=article.store_id,
-        disposed_at=article.disposed_at,
-    )
-
-
 class ArticleReplay:
     """One article as the rows see it, row after row, in occurred_at order.
 
@@ -104,7 +94,7 @@ class ArticleReplay:
         self.article = article
         self.number = article.number
         self.allocation = article.allocation
-        self.article_state = state_of(article)
+        self.article_state = ArticleState.of(article)
         self.usages: list[Usage] = []
         self.starts: list[dt.datetime] = []
         self.downtimes: list[Downtime] = []

@@ -28,7 +28,6 @@ from .state import (
     P_STORE,
     ArticleReplay,
     Closing,
-    state_of,
 )
 
 ZERO = Decimal("0")
@@ -99,7 +98,7 @@ def replay_write(
     # imports leave few distinct states (status, condition, store, disposal).
     by_state: defaultdict[ArticleState, list[int]] = defaultdict(list)
     for state in states:
-        if state.article_state != state_of(state.article):
+        if state.article_state != ArticleState.of(state.article):
             by_state[state.article_state].append(state.article.pk)
     for after, ids in by_state.items():
         for chunk in chunks(ids):
