@@ -26,6 +26,19 @@ from .choices import DISPOSED_STATUSES, EventKind, Status
 ROW_FIELDS = ("ended_at", "condition", "store", "status")
 
 
+class HasState(Protocol):
+    """An article, or anything that holds the fields the ledger changes on one."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def condition(self) -> str: ...
+    @property
+    def store_id(self) -> int | None: ...
+    @property
+    def disposed_at(self) -> dt.datetime | None: ...
+
+
 @dataclass(frozen=True)
 class ArticleState:
     """What the ledger changes on an article."""
@@ -34,6 +47,15 @@ class ArticleState:
     condition: str
     store_id: int | None
     disposed_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, article: HasState) -> "ArticleState":
+        return cls(
+            status=article.status,
+            condition=article.condition,
+            store_id=article.store_id,
+            disposed_at=article.disposed_at,
+        )
 
 
 @dataclass(frozen=True)
@@ -217,6 +239,11 @@ class KindSpec:
     @property
     def label(self) -> str:
         return str(self.kind.label)
+
+    def ended(self, state: ArticleState, event: EventFacts, *, still_down: bool) -> ArticleState:
+        """What the end of an open usage or downtime of this kind does to the article."""
+        assert self.end_effect is not None, f"a {self.kind} has no end"
+        return self.end_effect(state, event, still_down=still_down)
 
     @property
     def can_be_open(self) -> bool:

@@ -18,12 +18,9 @@ from typing import Any, Protocol, TypeVar
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 
-from .choices import DISPOSED_STATUSES, TRANSITIONS, Allocation, EventKind, Status
+from .choices import TRANSITIONS, Allocation, EventKind, Status
 from .fields import MONEY_LIMIT
 from .kinds import KINDS, USAGE_KINDS, Money
-from .kinds import disposed_at_after as disposed_at_after
-from .kinds import service_end_returns_active as service_end_returns_active
-from .kinds import service_takes_out_of_use as service_takes_out_of_use
 
 ONE_MICROSECOND = dt.timedelta(microseconds=1)
 
@@ -396,7 +393,3 @@ def check_event_row(
         raise ValidationError({"status": spec.status_refusal.format(status=status)})
     refuse_missing_amount(kind=kind, revenue=revenue, cost=cost)
     refuse_negative_amount(kind=kind, revenue=revenue, cost=cost)
-
-
-def is_disposed(status: str) -> bool:
-    return status in DISPOSED_STATUSES

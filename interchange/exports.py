@@ -22,7 +22,8 @@ from decimal import Decimal
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from articles.models import SERVICE_KINDS, Article, Event, EventKind, Status
+from articles.kinds import SERVICE_KINDS
+from articles.models import Article, Event, EventKind, Status
 from interchange.columns import ARTICLES, EVENTS
 
 CHUNK = 2000

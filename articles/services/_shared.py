@@ -121,7 +121,7 @@ def record(
     validate_event(event)
     with transaction.atomic():
         event.save()
-    after = KINDS[kind].effect(state_of(article), facts_of(event))
+    after = KINDS[kind].effect(ArticleState.of(article), facts_of(event))
     persist(article, after, store=fields.get("store"))
     refresh_totals(article)
     return event
@@ -138,15 +138,6 @@ def save_end(event: Event, fields: list[str]) -> None:
 
 
 # --- the kinds' effects -------------------------------------------------------------
-
-
-def state_of(article: Article) -> ArticleState:
-    return ArticleState(
-        status=article.status,
-        condition=article.condition,
-        store_id=article.store_id,
-        disposed_at=article.disposed_at,
-    )
 
 
 def facts_of(event: Event, *, condition: str | None = None) -> EventFacts:
@@ -184,9 +175,7 @@ def persist(article: Article, after: ArticleState, *, store: Store | None = None
 
 def apply_ended(article: Article, event: Event, *, condition: str, still_down: bool) -> None:
     """What the end of ``event``'s usage or downtime does to ``article``."""
-    end_effect = KINDS[event.kind].end_effect
-    assert end_effect is not None, f"a {event.kind} has no end"
-    after = end_effect(
-        state_of(article), facts_of(event, condition=condition), still_down=still_down
+    after = KINDS[event.kind].ended(
+        ArticleState.of(article), facts_of(event, condition=condition), still_down=still_down
     )
     persist(article, after)

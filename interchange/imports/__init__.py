@@ -9,8 +9,10 @@ one transaction:
 2. inside the transaction the affected articles are locked and their state loaded
    in bulk (their usages, open downtimes and the keys of their events);
 3. every row is applied in memory, per article in ``occurred_at`` order, through the
-   rules of ``articles.rules`` that the services apply one row at a time, so a row
-   the web forms would refuse is refused here with the same message (``replay``);
+   checks of ``articles.rules`` that the services make one row at a time, so a row
+   the web forms would refuse is refused here with the same message, and changes
+   its article by its kind's effect in ``articles.kinds``, as the services do
+   (``replay``);
 4. with no error, everything is written with bulk inserts and updates and the
    stored totals are refreshed set-based (``writing``, ``bulk``); with any error (or
    ``dry_run``) the transaction is rolled back and nothing is written.

@@ -1,27 +1,28 @@
 """The replay of ``events.csv``: every row applied in memory, per article in time order.
 
 Inside the import's transaction the affected articles are locked and their state
-loaded in bulk (their usages, open downtimes and the keys of their events); each
-row then goes through the rules of ``articles.rules`` that the services apply one
+loaded in bulk (their usages, open downtimes and the keys of their events). Each
+row then goes through the checks of ``articles.rules`` that the services make one
 row at a time, so a row the web forms would refuse is refused here with the same
-message. With no error, ``writing.replay_write`` stores the outcome.
+message, and changes its article by its kind's effect in ``articles.kinds``, the
+one the services write. With no error, ``writing.replay_write`` stores the outcome.
 """
+
+import datetime as dt
+from dataclasses import replace
 
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
 
 from articles import rules
-from articles.models import (
-    DISPOSAL_KINDS,
-    DISPOSED_STATUSES,
+from articles.kinds import (
+    KINDS,
     SERVICE_KINDS,
     USAGE_KINDS,
-    Article,
-    Event,
-    EventKind,
-    Status,
-    Store,
+    EventFacts,
+    service_takes_out_of_use,
 )
+from articles.models import DISPOSED_STATUSES, Article, Event, EventKind, Status, Store
 from interchange.tabular import RowError
 
 from .bulk import by_lower, chunks
@@ -43,10 +44,12 @@ from .state import (
     R_REVENUE,
     R_STATUS,
     R_STORE,
-    ArticleState,
+    ArticleReplay,
     Closing,
     Downtime,
     EventRows,
+    Pending,
+    Row,
     Usage,
 )
 from .writing import replay_write
@@ -74,7 +77,7 @@ class Replay:
         self.recorded_by = recording_user(acting_user)
         self.progress = progress
         self.closings: dict[int, Closing] = {}
-        self.states: dict[int, ArticleState] = {}
+        self.states: dict[int, ArticleReplay] = {}
         self.stores: dict[str, Store] = {}
 
     # -- loading --
@@ -120,7 +123,7 @@ class Replay:
                 progress=self.progress,
             )
 
-    def _load_articles(self) -> dict[str, ArticleState]:
+    def _load_articles(self) -> dict[str, ArticleReplay]:
         states = {}
         for chunk in chunks(sorted(self.groups)):
             queryset = (
@@ -130,7 +133,7 @@ class Replay:
                 .only("number", "status", "allocation", "condition", "store_id", "disposed_at")
             )
             for article in queryset:
-                state = ArticleState(article)
+                state = ArticleReplay(article)
                 states[article.number.lower()] = state
                 self.states[article.pk] = state
         return states
@@ -161,9 +164,20 @@ class Replay:
                     "reference",
                     "downtime",
                     "status",
+                    "condition",
                 )
             )
-            for article_id, pk, kind, occurred_at, ended_at, reference, downtime, status in rows:
+            for (
+                article_id,
+                pk,
+                kind,
+                occurred_at,
+                ended_at,
+                reference,
+                downtime,
+                status,
+                condition,
+            ) in rows:
                 state = self.states[article_id]
                 key = (kind, occurred_at, reference)
                 if kind in USAGE_KINDS:
@@ -171,7 +185,7 @@ class Replay:
                     state.add_usage(usage)
                     state.keys[key] = usage if ended_at is None else True
                 elif kind in SERVICE_KINDS and downtime and ended_at is None:
-                    downtime_entry = Downtime(status, pk)
+                    downtime_entry = Downtime(status, condition, pk)
                     state.downtimes.append(downtime_entry)
                     state.keys[key] = downtime_entry
                 else:
@@ -181,18 +195,18 @@ class Replay:
 
     # -- applying one row --
 
-    def _fail(self, row, column: str, error: ValidationError) -> None:
+    def _fail(self, row: Row, column: str, error: ValidationError) -> None:
         for name, message in error_text(error):
             self.errors.append(RowError(row[R_LINE], name or column, message))
 
-    def _apply(self, state: ArticleState, row: tuple) -> None:
+    def _apply(self, state: ArticleReplay, row: Row) -> None:
         kind = row[R_KIND]
         if kind == EventKind.ACQUISITION and state.has_acquisition:
             self.result.skipped += 1
             return
         existing = state.keys.get((kind, row[R_AT], row[R_REFERENCE]))
         if existing is not None:
-            if row[R_END] is not None and existing is not True:
+            if row[R_END] is not None and isinstance(existing, Usage | Downtime):
                 self._close(state, row, existing)
             else:
                 self.result.skipped += 1
@@ -211,35 +225,24 @@ class Replay:
             column = "revenue" if row[R_REVENUE] else "cost"
             self._fail(row, column, error)
             return
+        spec = KINDS[kind]
         try:
-            if kind in USAGE_KINDS:
+            if spec.usage:
                 self._usage(state, row)
-            elif kind in SERVICE_KINDS:
+            elif spec.service:
                 self._service(state, row)
-            elif kind == EventKind.INSPECTION:
-                state.condition = row[R_CONDITION]
-                self._add(state, row, condition=row[R_CONDITION])
-            elif kind == EventKind.TRANSFER:
-                store = self.stores[row[R_STORE].lower()]
-                rules.check_transfer(
-                    number=state.number,
-                    status=state.status,
-                    store_id=state.store_id,
-                    target_store_id=store.pk,
-                    target_name=str(store),
-                )
-                state.store_id = store.pk
-                self._add(state, row, store=store.pk)
-            elif kind == EventKind.STATUS_CHANGE:
-                self._status_set(state, row, row[R_STATUS], doing="status change")
-                self._add(state, row, status=row[R_STATUS])
-            elif kind in DISPOSAL_KINDS:
-                self._status_set(state, row, DISPOSAL_KINDS[kind], doing=rules.kind_label(kind))
+            elif spec.disposes_to is not None:
+                self._check_status(state, row, spec.disposes_to, doing=rules.kind_label(kind))
                 self._add(state, row)
+            elif kind == EventKind.STATUS_CHANGE:
+                self._check_status(state, row, row[R_STATUS], doing="status change")
+                self._add(state, row, status=row[R_STATUS])
+            elif kind == EventKind.TRANSFER:
+                self._transfer(state, row)
             elif kind == EventKind.NOTE:
                 self._add(state, row, notes=row[R_NOTES] or "(no text)")
-            else:  # income, expense, adjustment
-                self._add(state, row)
+            else:  # an inspection, or money: the row as it is
+                self._add(state, row, condition=row[R_CONDITION])
         except ValidationError as error:
             self._fail(row, self._column_for(kind), error)
 
@@ -251,33 +254,58 @@ class Replay:
             return "store"
         return "kind"
 
-    def _add(self, state: ArticleState, row: tuple, **fields) -> list:
+    def _add(
+        self,
+        state: ArticleReplay,
+        row: Row,
+        *,
+        ended_at: dt.datetime | None = None,
+        downtime: bool = False,
+        condition: str = "",
+        store_id: int | None = None,
+        status: str = "",
+        notes: str | None = None,
+    ) -> Pending:
+        """Keep the row as an event to write, with these fields, and change its
+        article by its kind's effect over them, as the services' ``record`` does."""
+        kind, occurred_at, reference = row[R_KIND], row[R_AT], row[R_REFERENCE]
         pending = [
-            row[R_KIND],
-            row[R_AT],
-            fields.get("ended_at"),
-            fields.get("downtime", False),
+            kind,
+            occurred_at,
+            ended_at,
+            downtime,
             row[R_REVENUE],
             row[R_COST],
-            row[R_REFERENCE],
-            fields.get("condition", ""),
-            fields.get("store"),
-            fields.get("status", ""),
-            fields.get("notes", row[R_NOTES]),
+            reference,
+            condition,
+            store_id,
+            status,
+            row[R_NOTES] if notes is None else notes,
         ]
         state.pending.append(pending)
-        state.keys[(row[R_KIND], row[R_AT], row[R_REFERENCE])] = True
+        state.keys[(kind, occurred_at, reference)] = True
+        state.article_state = KINDS[kind].effect(
+            state.article_state,
+            EventFacts(
+                occurred_at=occurred_at,
+                ended_at=ended_at,
+                downtime=downtime,
+                condition=condition,
+                store_id=store_id,
+                status=status,
+            ),
+        )
         state.changed = True
         self.result.added += 1
         return pending
 
-    def _usage(self, state: ArticleState, row: tuple) -> None:
+    def _usage(self, state: ArticleReplay, row: Row) -> None:
         start, end = row[R_AT], row[R_END]
         try:
             rules.check_usage_start(
                 number=state.number,
                 kind=row[R_KIND],
-                status=state.status,
+                status=state.article_state.status,
                 allocation=state.allocation,
             )
         except ValidationError as error:
@@ -290,48 +318,55 @@ class Replay:
         except ValidationError as error:
             self._fail(row, "occurred_at", error)
             return
+        # Its grade is recorded only with its end, as ``usage_start`` records it.
         condition = row[R_CONDITION] if end else ""
         pending = self._add(state, row, ended_at=end, condition=condition)
         usage = Usage(row[R_KIND], start, end, row[R_REFERENCE], pending)
         state.add_usage(usage)
         if end is None:
             state.keys[(row[R_KIND], start, row[R_REFERENCE])] = usage
-        elif condition:
-            state.condition = condition
 
-    def _service(self, state: ArticleState, row: tuple) -> None:
+    def _service(self, state: ArticleReplay, row: Row) -> None:
+        """Service work, as ``service_record`` records a row of ``event_record``."""
         end = row[R_END]
         downtime = row[R_STATUS] == Status.OUT_OF_USE or end is not None
-        joins = (
-            downtime
+        status_before = state.article_state.status
+        takes = service_takes_out_of_use(
+            status=status_before,
+            downtime=downtime,
+            ended_at=end,
+            joins_open_downtime=downtime
             and end is None
-            and state.status == Status.OUT_OF_USE
-            and any(d.status == Status.OUT_OF_USE for d in state.downtimes)
-        )
-        takes = rules.service_takes_out_of_use(
-            status=state.status, downtime=downtime, ended_at=end, joins_open_downtime=joins
+            and status_before == Status.OUT_OF_USE
+            and any(d.status == Status.OUT_OF_USE for d in state.downtimes),
         )
         status = Status.OUT_OF_USE if takes else ""
+        condition = row[R_CONDITION]
         pending = self._add(
-            state,
-            row,
-            ended_at=end,
-            downtime=downtime,
-            condition=row[R_CONDITION],
-            status=status,
+            state, row, ended_at=end, downtime=downtime, condition=condition, status=status
         )
-        if takes and state.status == Status.ACTIVE:
-            state.status = Status.OUT_OF_USE
-        if row[R_CONDITION] and (end is not None or not downtime):
-            state.condition = row[R_CONDITION]
         if downtime and end is None:
-            entry = Downtime(status, pending)
+            entry = Downtime(status, condition, pending)
             state.downtimes.append(entry)
             state.keys[(row[R_KIND], row[R_AT], row[R_REFERENCE])] = entry
 
-    def _status_set(self, state: ArticleState, row: tuple, target: str, *, doing: str) -> None:
+    def _transfer(self, state: ArticleReplay, row: Row) -> None:
+        store = self.stores[row[R_STORE].lower()]
+        rules.check_transfer(
+            number=state.number,
+            status=state.article_state.status,
+            store_id=state.article_state.store_id,
+            target_store_id=store.pk,
+            target_name=str(store),
+        )
+        self._add(state, row, store_id=store.pk)
+
+    def _check_status(self, state: ArticleReplay, row: Row, target: str, *, doing: str) -> None:
+        """May the article become ``target`` at the row's moment? A disposal also ends
+        the open usage it takes over, before its own effect, as the services do."""
         moment = row[R_AT]
-        rules.check_transition(number=state.number, status=state.status, target=target)
+        before = state.article_state
+        rules.check_transition(number=state.number, status=before.status, target=target)
         if target in DISPOSED_STATUSES:
             running = rules.check_disposal(
                 number=state.number,
@@ -340,99 +375,87 @@ class Replay:
                 target=target,
                 doing=doing,
             )
-            # The usage it names is one of ``state``'s.
-            if isinstance(running, Usage):
-                self._end_usage(state, running, moment, notes=f"Ended by {doing}.")
-            state.disposed_at = rules.disposed_at_after(
-                status=state.status, disposed_at=state.disposed_at, occurred_at=moment
-            )
-        elif state.status == Status.LOST:
+            if running is not None:
+                self._end_usage(
+                    state, running, Closing(ended_at=moment, notes=f"Ended by {doing}.")
+                )
+        elif before.status == Status.LOST:
             rules.check_found(
-                number=state.number, disposed_at=state.disposed_at, occurred_at=moment
+                number=state.number, disposed_at=before.disposed_at, occurred_at=moment
             )
-            state.disposed_at = None
-        state.status = target
 
     # -- closing what is open --
 
-    def _close(self, state: ArticleState, row: tuple, existing) -> None:
+    def _close(self, state: ArticleReplay, row: Row, existing: Usage | Downtime) -> None:
+        end = Closing(
+            ended_at=row[R_END],
+            revenue=row[R_REVENUE],
+            cost=row[R_COST],
+            condition=row[R_CONDITION],
+            notes=row[R_NOTES],
+        )
         try:
             if isinstance(existing, Usage):
-                rules.check_times(existing.occurred_at, row[R_END])
-                self._end_usage(
-                    state,
-                    existing,
-                    row[R_END],
-                    revenue=row[R_REVENUE],
-                    cost=row[R_COST],
-                    condition=row[R_CONDITION],
-                    notes=row[R_NOTES],
-                )
+                self._end_usage(state, existing, end)
             else:
-                self._end_downtime(state, row, existing)
+                self._end_downtime(state, row, existing, end)
         except ValidationError as error:
             self._fail(row, "ended_at", error)
             return
         self.result.updated += 1
 
-    def _set_end(self, target, end, *, revenue=None, cost=None, condition="", notes="") -> None:
-        """Give an open usage or downtime its end (``_close_usage`` / ``service_end``)."""
-        if isinstance(target, list):
-            target[P_END] = end
-            if revenue is not None:
-                target[P_REVENUE] = revenue
-            if cost is not None:
-                target[P_COST] = cost
-            if condition:
-                target[P_CONDITION] = condition
-            if notes:
-                target[P_NOTES] = f"{target[P_NOTES] or ''}\n{notes}".strip()
+    def _set_end(self, target: int | Pending, end: Closing) -> None:
+        """Give an open usage or downtime its end, as ``close_usage`` and ``service_end``
+        do: an event of the file at once, one in the database through the writer (it is
+        closed once: its key then names an event that can no longer change)."""
+        if isinstance(target, int):
+            self.closings[target] = end
             return
-        closing = self.closings.setdefault(target, Closing(ended_at=end))
-        closing.ended_at = end
-        if revenue is not None:
-            closing.revenue = revenue
-        if cost is not None:
-            closing.cost = cost
-        if condition:
-            closing.condition = condition
-        if notes:
-            closing.notes = f"{closing.notes}\n{notes}".strip()
+        target[P_END] = end.ended_at
+        if end.revenue is not None:
+            target[P_REVENUE] = end.revenue
+        if end.cost is not None:
+            target[P_COST] = end.cost
+        if end.condition:
+            target[P_CONDITION] = end.condition
+        if end.notes:
+            target[P_NOTES] = f"{target[P_NOTES] or ''}\n{end.notes}".strip()
 
-    def _end_usage(
-        self, state, usage: Usage, end, *, revenue=None, cost=None, condition="", notes=""
-    ):
-        rules.check_times(usage.occurred_at, end)
-        self._set_end(
-            usage.target, end, revenue=revenue, cost=cost, condition=condition, notes=notes
-        )
-        usage.ended_at = end
+    def _end_usage(self, state: ArticleReplay, usage: Usage, end: Closing) -> None:
+        """The return (``close_usage``): the grade given with it becomes the condition."""
+        rules.check_times(usage.occurred_at, end.ended_at)
+        self._set_end(usage.target, end)
+        usage.ended_at = end.ended_at
         state.keys[(usage.kind, usage.occurred_at, usage.reference)] = True
-        if condition:
-            state.condition = condition
+        state.article_state = KINDS[usage.kind].ended(
+            state.article_state,
+            EventFacts(
+                occurred_at=usage.occurred_at, ended_at=end.ended_at, condition=end.condition
+            ),
+            still_down=False,
+        )
         state.changed = True
 
-    def _end_downtime(self, state: ArticleState, row: tuple, entry: Downtime) -> None:
-        start = row[R_AT]
-        rules.check_times(start, row[R_END])
-        if row[R_REVENUE]:
-            raise ValidationError(
-                {"revenue": f"A {rules.kind_label(row[R_KIND])} takes no revenue."}
-            )
-        self._set_end(
-            entry.target,
-            row[R_END],
-            cost=row[R_COST],
-            condition=row[R_CONDITION],
-            notes=row[R_NOTES],
-        )
+    def _end_downtime(self, state: ArticleReplay, row: Row, entry: Downtime, end: Closing) -> None:
+        """The end of a downtime (``service_end``): its grade, given now or when it was
+        opened, becomes the condition, and an article it took out of use returns to
+        active unless another open downtime still holds it."""
+        kind, start = row[R_KIND], row[R_AT]
+        rules.check_times(start, end.ended_at)
+        if end.revenue and "revenue" not in KINDS[kind].money.fields:
+            raise ValidationError({"revenue": f"{rules.a_kind(kind)} takes no revenue."})
+        self._set_end(entry.target, replace(end, revenue=None))
         state.downtimes.remove(entry)
-        state.keys[(row[R_KIND], start, row[R_REFERENCE])] = True
-        if row[R_CONDITION]:
-            state.condition = row[R_CONDITION]
-        still_down = any(d.status == Status.OUT_OF_USE for d in state.downtimes)
-        if rules.service_end_returns_active(
-            event_status=entry.status, status=state.status, still_down=still_down
-        ):
-            state.status = Status.ACTIVE
+        state.keys[(kind, start, row[R_REFERENCE])] = True
+        state.article_state = KINDS[kind].ended(
+            state.article_state,
+            EventFacts(
+                occurred_at=start,
+                ended_at=end.ended_at,
+                downtime=True,
+                condition=end.condition or entry.condition,
+                status=entry.status,
+            ),
+            still_down=any(d.status == Status.OUT_OF_USE for d in state.downtimes),
+        )
         state.changed = True

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from articles.kinds import ArticleState
 from articles.models import Article
 
 # A parsed row: (line, kind, occurred_at, ended_at, revenue, cost, reference,
@@ -64,12 +65,15 @@ class Usage:
 
 
 class Downtime:
-    """An open downtime: the status its service event set, and that event."""
+    """An open downtime: the status its service event set, the grade recorded when
+    it was opened (the one its end gives if the closing row gives none), and that
+    event."""
 
-    __slots__ = ("status", "target")
+    __slots__ = ("status", "condition", "target")
 
-    def __init__(self, status: str, target: int | Pending) -> None:
+    def __init__(self, status: str, condition: str, target: int | Pending) -> None:
         self.status = status
+        self.condition = condition
         self.target = target
 
 
@@ -78,17 +82,19 @@ class Downtime:
 Recorded = Usage | Downtime | bool
 
 
-class ArticleState:
-    """The article as the rows see it, row after row, in occurred_at order."""
+class ArticleReplay:
+    """One article as the rows see it, row after row, in occurred_at order.
+
+    ``article_state`` is what the kinds' effects have made of the article so far;
+    the rest is what the rules of the next rows need (its usages, open downtimes,
+    the keys of its events) and the events to write.
+    """
 
     def __init__(self, article: Article) -> None:
         self.article = article
         self.number = article.number
-        self.status = article.status
         self.allocation = article.allocation
-        self.condition = article.condition
-        self.store_id: int | None = article.store_id
-        self.disposed_at = article.disposed_at
+        self.article_state = ArticleState.of(article)
         self.usages: list[Usage] = []
         self.starts: list[dt.datetime] = []
         self.downtimes: list[Downtime] = []
@@ -118,9 +124,10 @@ class ArticleState:
         return self.usages[first:]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Closing:
-    """Changes to an event already in the database that a row closes."""
+    """What a row that closes an open usage or downtime gives it: its end, and the
+    amounts, grade and notes that replace or add to those it was opened with."""
 
     ended_at: dt.datetime
     revenue: Decimal | None = None

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
+from articles.kinds import ArticleState
 from articles.models import Article, Event
 from articles.totals import articles_totals_refresh
 
@@ -25,7 +26,7 @@ from .state import (
     P_REVENUE,
     P_STATUS,
     P_STORE,
-    ArticleState,
+    ArticleReplay,
     Closing,
 )
 
@@ -52,7 +53,7 @@ EVENT_FIELDS = [
 
 def replay_write(
     *,
-    states: Sequence[ArticleState],
+    states: Sequence[ArticleReplay],
     closings: dict[int, Closing],
     recorded_by: AbstractBaseUser | None,
     progress: Progress,
@@ -95,19 +96,17 @@ def replay_write(
     bar.close()
     # Articles whose state moved, updated together by their new state: most
     # imports leave few distinct states (status, condition, store, disposal).
-    by_state = defaultdict(list)
+    by_state: defaultdict[ArticleState, list[int]] = defaultdict(list)
     for state in states:
-        article = state.article
-        new = (state.status, state.condition, state.store_id, state.disposed_at)
-        if new != (article.status, article.condition, article.store_id, article.disposed_at):
-            by_state[new].append(article.pk)
-    for (status, condition, store_id, disposed_at), ids in by_state.items():
+        if state.article_state != ArticleState.of(state.article):
+            by_state[state.article_state].append(state.article.pk)
+    for after, ids in by_state.items():
         for chunk in chunks(ids):
             Article.objects.filter(pk__in=chunk).update(
-                status=status,
-                condition=condition,
-                store_id=store_id,
-                disposed_at=disposed_at,
+                status=after.status,
+                condition=after.condition,
+                store_id=after.store_id,
+                disposed_at=after.disposed_at,
                 updated_at=now,
             )
     articles_totals_refresh(article_ids=[state.article.pk for state in states])

@@ -293,11 +293,12 @@ def apply_per_row(path):
         )
 
 
-def test_bulk_import_and_the_services_row_by_row_give_the_same_state(tmp_path):
+def twin_articles(count: int) -> None:
+    """Articles A-1... for the import and B-1... for the services, alike."""
     sku = SKU.objects.create(code="CITY", name="City bike")
     main = services.store_get_or_create(name="Main")
     for prefix in ("A-", "B-"):
-        for index in range(1, 5):
+        for index in range(1, count + 1):
             services.article_create(
                 sku=sku,
                 number=f"{prefix}{index}",
@@ -306,9 +307,54 @@ def test_bulk_import_and_the_services_row_by_row_give_the_same_state(tmp_path):
                 purchase_price="500",
             )
 
+
+def test_bulk_import_and_the_services_row_by_row_give_the_same_state(tmp_path):
+    twin_articles(4)
+
     events_import(path=write_csv(tmp_path, "events-a.csv", mixed_rows("A-")))
     apply_per_row(write_csv(tmp_path, "events-b.csv", mixed_rows("B-")))
 
     assert ledger("A-") == ledger("B-")
     assert articles_state("A-") == articles_state("B-")
     assert len(ledger("A-")) == 24
+
+
+def test_a_downtime_closed_without_a_grade_grades_as_the_services_do(tmp_path):
+    """``service_end`` grades the article with the condition the downtime was opened
+    with when the closing row gives none; the import closes it the same way, whether
+    the downtime was opened in the same file or in an earlier one."""
+    twin_articles(2)
+
+    def opened(prefix):
+        return [
+            event_row(f"{prefix}{index}", "repair", at(2).isoformat(), **fields)
+            for index, fields in (
+                (1, {"status": "out_of_use", "condition": "fair", "reference": "W1"}),
+                (1, {"ended_at": at(4).isoformat(), "cost": "20", "reference": "W1"}),
+                (2, {"status": "out_of_use", "condition": "poor", "reference": "W2"}),
+            )
+        ]
+
+    def closed(prefix):
+        return [
+            event_row(
+                f"{prefix}2",
+                "repair",
+                at(2).isoformat(),
+                ended_at=at(5).isoformat(),
+                reference="W2",
+            )
+        ]
+
+    events_import(path=write_csv(tmp_path, "events-a1.csv", opened("A-")))
+    events_import(path=write_csv(tmp_path, "events-a2.csv", closed("A-")))
+    apply_per_row(write_csv(tmp_path, "events-b1.csv", opened("B-")))
+    apply_per_row(write_csv(tmp_path, "events-b2.csv", closed("B-")))
+
+    assert ledger("A-") == ledger("B-")
+    assert articles_state("A-") == articles_state("B-")
+    assert list(
+        Article.objects.filter(number__startswith="A-")
+        .order_by("number")
+        .values_list("status", "condition")
+    ) == [("active", "fair"), ("active", "poor")]
