@@ -102,5 +102,7 @@ EVENTS = FileColumns(
         Column("store", stored_in=("articles.Store", "name")),
         Column("status"),
         Column("notes"),
+        # Optional and last: a file written before it existed imports as it did.
+        Column("due_at"),
     ),
 )

@@ -9,7 +9,8 @@ the same fleet and the same figures:
   changes, disposals) is in ``events.csv``. Its descriptive columns are current.
 - ``events.csv`` lists every event per article in time order. An open downtime is
   written with status ``out_of_use`` (that is what opens one on import); a closed
-  downtime needs no status, its ``ended_at`` says it had downtime.
+  downtime needs no status, its ``ended_at`` says it had downtime. ``due_at`` comes
+  last, where the import takes it as optional.
 
 Both are streamed from the database in chunks, so a large ledger does not sit in
 memory.
@@ -112,6 +113,7 @@ def events_table() -> tuple[list[str], Iterator[list[str]]]:
             "store__name",
             "status",
             "notes",
+            "due_at",
         )
         .order_by("article__number", "article_id", "occurred_at", "pk")
     )
@@ -130,6 +132,7 @@ def events_table() -> tuple[list[str], Iterator[list[str]]]:
                 "store": event.store.name if event.store_id else "",
                 "status": _event_status(event),
                 "notes": event.notes,
+                "due_at": _moment(event.due_at),
             }
             yield [values[name] for name in EVENTS.names]
 

@@ -29,16 +29,20 @@ from interchange.tabular import RowError, Table, open_table
 from skus.models import SKU
 
 from .bulk import BATCH, by_lower, chunks, insert_rows
-from .cells import Cells, check_header, choice, length_error, row_width_error, stream
+from .cells import Cells, check_header, choice, identifier, length_error, row_width_error, stream
 from .results import (
     ActingUser,
     ImportFailed,
     ImportResult,
     Progress,
+    error_text,
     progress_for,
     recording_user,
     reporting,
 )
+
+# The columns that name an article, SKU or store, and what the refusals call them.
+CODES = {"number": "The article number", "sku_code": "The SKU code", "store": "The store name"}
 
 
 @dataclass
@@ -66,6 +70,11 @@ def articles_import(
     are used only for new articles, since an article's current store, status and
     condition change through events (transfer, status change, inspection). An
     empty cell of an existing article leaves that field as it is.
+
+    Article numbers, SKU codes and store names are compared as
+    ``articles.codes.normalized_code`` stores them, so a look-alike spelling names
+    the same article, SKU or store. The events the import writes record
+    ``acting_user`` and the file's name.
     """
     progress = progress_for(progress)
     table = open_table(path, name=name)
@@ -76,7 +85,9 @@ def articles_import(
         raise ImportFailed([RowError(0, "", "The file has a header but no rows to import.")])
     result = ImportResult(dry_run=dry_run)
     with transaction.atomic():
-        _apply_article_rows(rows, errors, result, acting_user=acting_user)
+        _apply_article_rows(
+            rows, errors, result, acting_user=acting_user, source=Path(name or path).name
+        )
         if errors:
             transaction.set_rollback(True)
             raise ImportFailed(errors)
@@ -92,6 +103,7 @@ def _read_article_rows(
     spec_columns = [column for column in header if column not in ARTICLES.names]
     limits = ARTICLES.max_lengths()
     cells = Cells()
+    today = timezone.localdate()
     rows: list[_ArticleRow] = []
     first_line: dict[str, int] = {}
     for line, raw in stream(table, progress, "Checking articles"):
@@ -106,6 +118,12 @@ def _read_article_rows(
         def fail(column: str, message: str, line: int = line) -> None:
             errors.append(RowError(line, column, message))
 
+        for column, what in CODES.items():
+            if record.get(column):
+                try:
+                    record[column] = identifier(record[column], what=what)
+                except ValueError as error:
+                    fail(column, str(error))
         for column, limit in limits.items():
             too_long = length_error(line, column, record.get(column, ""), limit)
             if too_long:
@@ -148,9 +166,15 @@ def _read_article_rows(
             else:
                 values["production_year"] = int(year)
         try:
-            values["purchased_on"] = cells.date(record.get("purchased_on", ""))
+            purchased_on = cells.date(record.get("purchased_on", ""))
+            if purchased_on is not None:
+                rules.check_purchase_date(purchased_on, today=today)
+            values["purchased_on"] = purchased_on
         except ValueError as error:
             fail("purchased_on", str(error))
+        except ValidationError as error:
+            for column, message in error_text(error):
+                fail(column or "purchased_on", message)
         try:
             values["purchase_price"] = cells.money(record.get("purchase_price", ""))
         except ValueError as error:
@@ -177,6 +201,7 @@ def _apply_article_rows(
     result: ImportResult,
     *,
     acting_user: ActingUser,
+    source: str,
 ) -> None:
     numbers = {row.number.lower() for row in rows if row.number}
     existing = {}
@@ -232,8 +257,27 @@ def _apply_article_rows(
     if new_stores:
         Store.objects.bulk_create(new_stores.values())
         stores.update(by_lower(Store, "name", set(new_stores)))
-    _add_articles(new_rows, skus, stores, result, acting_user=acting_user)
-    _update_articles(updates, skus, on_order, errors, result, acting_user=acting_user)
+    recorded = Recorded.of(acting_user, source=source)
+    _add_articles(new_rows, skus, stores, result, recorded=recorded)
+    _update_articles(updates, skus, on_order, errors, result, recorded=recorded)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """Who imported the events and from which file, as every event records it."""
+
+    fields: dict[str, Any]
+
+    @classmethod
+    def of(cls, acting_user: ActingUser, *, source: str) -> "Recorded":
+        user = recording_user(acting_user)
+        return cls(
+            {
+                "recorded_by": user,
+                "recorded_by_name": user.get_username() if user else "",
+                "source": source,
+            }
+        )
 
 
 def _generated_numbers(rows: list[_ArticleRow], skus: dict[str, SKU]) -> dict[int, str]:
@@ -269,12 +313,11 @@ def _add_articles(
     stores: dict[str, Store],
     result: ImportResult,
     *,
-    acting_user: ActingUser,
+    recorded: "Recorded",
 ) -> None:
     if not rows:
         return
     generated = _generated_numbers(rows, skus)
-    recorded_by = recording_user(acting_user)
     now = timezone.now()
     for batch in chunks(rows, BATCH):
         articles = []
@@ -309,8 +352,8 @@ def _add_articles(
                     condition=article.condition,
                     store=article.store,
                     status=article.status if article.status != Status.ACTIVE else "",
-                    recorded_by=recorded_by,
                     recorded_at=now,
+                    **recorded.fields,
                 )
                 for article in articles
             ),
@@ -325,9 +368,8 @@ def _update_articles(
     errors: list[RowError],
     result: ImportResult,
     *,
-    acting_user: ActingUser,
+    recorded: "Recorded",
 ) -> None:
-    recorded_by = recording_user(acting_user)
     now = timezone.now()
     changed, notes = [], []
     differing = 0
@@ -385,8 +427,8 @@ def _update_articles(
                 kind=EventKind.NOTE,
                 occurred_at=now,
                 notes=f"Edited. {summary}",
-                recorded_by=recorded_by,
                 recorded_at=now,
+                **recorded.fields,
             )
         )
     if errors:

@@ -2,6 +2,12 @@
 
 Each parser raises ``ValueError`` with the plain reason a cell cannot be read; the
 imports turn it into a ``RowError`` naming the line and column.
+
+A time without an offset is read on the installation's wall clock. Where that clock
+skips an hour (clocks going forward) such a time never happened, and where it repeats
+one (clocks going back) it happened twice; both are refused rather than shifted,
+since guessing would move an event by an hour without anyone noticing. A time that
+carries its offset is never ambiguous.
 """
 
 import datetime as dt
@@ -9,16 +15,17 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from articles.models import MONEY
+from articles import rules
+from articles.codes import normalized_code
 from articles.services import start_of_day
 from interchange.columns import FileColumns
 from interchange.tabular import RowError, Table
 
 from .results import ImportFailed, Progress
 
-MAX_MONEY = Decimal(10) ** (MONEY["max_digits"] - MONEY["decimal_places"])
 MONEY_PATTERN = re.compile(r"^\d+(\.\d{1,2})?$")
 DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
@@ -30,23 +37,28 @@ class Cells:
         self.zone = timezone.get_current_timezone()
         self.money_cache: dict[str, Decimal] = {}
 
-    def money(self, text: str) -> Decimal | None:
-        """Empty is None; otherwise a non-negative amount with at most 2 decimals."""
+    def money(self, text: str, *, negative: bool = False) -> Decimal | None:
+        """Empty is None; otherwise an amount with at most 2 decimals that fits the
+        ledger. Below zero only with ``negative``: whether a ledger row may take money
+        back depends on its kind, which ``rules.check_event_row`` judges."""
         if not text:
             return None
         value = self.money_cache.get(text)
-        if value is not None:
+        if value is not None and (negative or value >= 0):
             return value
         cleaned = text.strip()
-        if not MONEY_PATTERN.match(cleaned):
-            if cleaned.startswith("-") and MONEY_PATTERN.match(cleaned[1:]):
-                raise ValueError(f"{cleaned} is negative; amounts are 0 or more.")
-            if re.match(r"^-?\d+\.\d{3,}$", cleaned):
+        unsigned = cleaned[1:] if cleaned.startswith("-") else cleaned
+        if not MONEY_PATTERN.match(unsigned):
+            if re.match(r"^\d+\.\d{3,}$", unsigned):
                 raise ValueError(f"{cleaned} has more than 2 decimal places.")
             raise ValueError(f"{cleaned!r} is not an amount of money; write it like 12.50.")
+        if unsigned != cleaned and not negative:
+            raise ValueError(f"{cleaned} is negative; amounts are 0 or more.")
         value = Decimal(cleaned)
-        if value >= MAX_MONEY:
-            raise ValueError(f"{cleaned} is too large for an amount of money.")
+        try:
+            rules.check_amount_fits(value, field="amount")
+        except ValidationError as error:
+            raise ValueError(error.messages[0]) from None
         self.money_cache[text] = value
         return value
 
@@ -68,8 +80,23 @@ class Cells:
                 "2025-05-03T14:00 (ISO 8601)."
             ) from None
         if value.tzinfo is None:
-            value = timezone.make_aware(value, self.zone)
+            value = self._on_the_wall_clock(value, text)
         return value.astimezone(dt.UTC)
+
+    def _on_the_wall_clock(self, value: dt.datetime, text: str) -> dt.datetime:
+        """``value`` read in the installation's time zone, if it names one moment there."""
+        first, second = value.replace(tzinfo=self.zone), value.replace(tzinfo=self.zone, fold=1)
+        if first.astimezone(dt.UTC).astimezone(self.zone).replace(tzinfo=None) != value:
+            raise ValueError(
+                f"{text} does not exist in the time zone {self.zone}: the clocks skip that "
+                "hour when they go forward. Check the time, or give it with its offset."
+            )
+        if first.utcoffset() != second.utcoffset():
+            raise ValueError(
+                f"{text} occurs twice in the time zone {self.zone}, when the clocks go "
+                f"back; give it with its offset: {first.isoformat()} or {second.isoformat()}."
+            )
+        return first
 
     @staticmethod
     def date(text: str) -> dt.date | None:
@@ -82,6 +109,15 @@ class Cells:
             if DATE_PREFIX.match(text) and _valid_shape(text):
                 raise ValueError(f"{text} is not a date in the calendar.") from None
             raise ValueError(f"{text!r} is not a date; write it as 2025-05-03.") from None
+
+
+def identifier(text: str, *, what: str) -> str:
+    """An article number, SKU code or store name as it is stored and compared
+    (``articles.codes.normalized_code``)."""
+    try:
+        return normalized_code(text, what=what)
+    except ValidationError as error:
+        raise ValueError(error.messages[0]) from None
 
 
 def _valid_shape(text: str) -> bool:

@@ -5,13 +5,14 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from articles import rules
 from articles.models import Condition, EventKind, Status
 from interchange.columns import EVENTS
 from interchange.tabular import RowError, Table, open_table
 
-from .cells import Cells, check_header, length_error, row_width_error, stream
+from .cells import Cells, check_header, identifier, length_error, row_width_error, stream
 from .replay import Replay
 from .results import (
     ActingUser,
@@ -38,10 +39,14 @@ def events_import(
 
     A row equal to an event already recorded in (article, kind, occurred_at,
     reference) is skipped; one that matches an open usage or downtime and carries
-    ``ended_at`` closes it. A service row with ``ended_at`` is a completed downtime,
+    ``ended_at`` closes it: the event gets its end and grade, and money or notes the
+    closing row gives become events of their own (the ledger is append-only). A service row with ``ended_at`` is a completed downtime,
     with ``status`` out_of_use and no end an open one, otherwise service work without
     downtime. An acquisition row is skipped: the acquisition is recorded when the
     article is added (``articles.csv``).
+
+    The events record ``acting_user`` and, as their source, the file's name
+    (``name``, the upload's name, or else the name of ``path``).
     """
     progress = progress_for(progress)
     table = open_table(path, name=name)
@@ -52,7 +57,14 @@ def events_import(
         raise ImportFailed([RowError(0, "", "The file has a header but no rows to import.")])
     result = ImportResult(dry_run=dry_run)
     with transaction.atomic():
-        Replay(rows, errors, result, acting_user=acting_user, progress=progress).run()
+        Replay(
+            rows,
+            errors,
+            result,
+            acting_user=acting_user,
+            source=Path(name or path).name,
+            progress=progress,
+        ).run()
         if errors:
             transaction.set_rollback(True)
             raise ImportFailed(errors)
@@ -71,6 +83,7 @@ def _read_event_rows(table: Table, progress: Progress, errors: list[RowError]) -
     ]
     width = len(header)
     cells = Cells()
+    now = timezone.now()
     interned: dict[str, str] = {}
     kinds, conditions, statuses = EventKind.values, Condition.values, Status.values
     groups: dict[str, list[Row]] = defaultdict(list)
@@ -97,6 +110,7 @@ def _read_event_rows(table: Table, progress: Progress, errors: list[RowError]) -
             store,
             status,
             notes,
+            due_text,
         ) = [values[index].strip() if index is not None else "" for index in indexes]
         count += 1
         if len(values) > width:
@@ -107,6 +121,16 @@ def _read_event_rows(table: Table, progress: Progress, errors: list[RowError]) -
         before = len(errors)
         if not number:
             errors.append(RowError(line, "article_number", "The article number is missing."))
+        else:
+            try:
+                number = identifier(number, what="The article number")
+            except ValueError as error:
+                errors.append(RowError(line, "article_number", str(error)))
+        if store:
+            try:
+                store = identifier(store, what="The store name")
+            except ValueError as error:
+                errors.append(RowError(line, "store", str(error)))
         kind = kind.lower()
         if not kind:
             errors.append(RowError(line, "kind", "The kind of event is missing."))
@@ -117,21 +141,30 @@ def _read_event_rows(table: Table, progress: Progress, errors: list[RowError]) -
                 )
             )
         moments = []
-        for name in ("occurred_at", "ended_at"):
-            text = occurred_text if name == "occurred_at" else ended_text
+        for name, text in (
+            ("occurred_at", occurred_text),
+            ("ended_at", ended_text),
+            ("due_at", due_text),
+        ):
             try:
-                moments.append(cells.moment(text))
+                moment = cells.moment(text)
+                if moment is not None and name != "due_at":
+                    rules.check_happened(moment, field=name, now=now)
             except ValueError as error:
                 errors.append(RowError(line, name, str(error)))
-                moments.append(None)
+                moment = None
+            except ValidationError as error:
+                errors.extend(RowError(line, name, message) for _, message in error_text(error))
+                moment = None
             else:
                 if name == "occurred_at" and not text:
                     errors.append(RowError(line, name, "The time of the event is missing."))
-        occurred_at, ended_at = moments
+            moments.append(moment)
+        occurred_at, ended_at, due_at = moments
         money = []
         for name, text in (("revenue", revenue_text), ("cost", cost_text)):
             try:
-                money.append(cells.money(text))
+                money.append(cells.money(text, negative=True))
             except ValueError as error:
                 errors.append(RowError(line, name, str(error)))
                 money.append(None)
@@ -155,9 +188,10 @@ def _read_event_rows(table: Table, progress: Progress, errors: list[RowError]) -
             too_long = length_error(line, name, values[index].strip(), limit)
             if too_long:
                 errors.append(too_long)
-        if occurred_at is not None and ended_at is not None:
+        if occurred_at is not None:
             try:
                 rules.check_times(occurred_at, ended_at)
+                rules.check_due(occurred_at, due_at)
             except ValidationError as error:
                 for name, message in error_text(error):
                     errors.append(RowError(line, name or "ended_at", message))
@@ -186,6 +220,7 @@ def _read_event_rows(table: Table, progress: Progress, errors: list[RowError]) -
                 store,
                 status,
                 notes,
+                due_at,
             )
         )
     groups.update((number, []) for number in unapplied if number not in groups)

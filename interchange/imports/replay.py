@@ -6,10 +6,14 @@ row then goes through the checks of ``articles.rules`` that the services make on
 row at a time, so a row the web forms would refuse is refused here with the same
 message, and changes its article by its kind's effect in ``articles.kinds``, the
 one the services write. With no error, ``writing.replay_write`` stores the outcome.
+
+The ledger is append-only: a row that closes an open usage or downtime gives it its
+end and grade and nothing else; the money and notes the closing row gives are kept
+as events of their own, as the services keep them at a return.
 """
 
 import datetime as dt
-from dataclasses import replace
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
@@ -28,14 +32,13 @@ from interchange.tabular import RowError
 from .bulk import by_lower, chunks
 from .results import ActingUser, ImportResult, Progress, error_text, recording_user
 from .state import (
+    P_CLOSED,
     P_CONDITION,
-    P_COST,
     P_END,
-    P_NOTES,
-    P_REVENUE,
     R_AT,
     R_CONDITION,
     R_COST,
+    R_DUE,
     R_END,
     R_KIND,
     R_LINE,
@@ -54,6 +57,27 @@ from .state import (
 )
 from .writing import replay_write
 
+ZERO = Decimal("0")
+
+
+def refuse_due(kind: str, *, downtime: bool, due_at: dt.datetime | None) -> None:
+    """Only what may be open has a due date: a usage, or service work with downtime."""
+    if due_at is None:
+        return
+    spec = KINDS[kind]
+    if spec.usage or (spec.service and downtime):
+        return
+    if spec.service:
+        raise ValidationError(
+            {
+                "due_at": "Service work without downtime takes no due date; give status "
+                "out_of_use to open a downtime, or an end for a completed one."
+            }
+        )
+    raise ValidationError(
+        {"due_at": f"{rules.a_kind(kind)} takes no due date; only usages and downtimes do."}
+    )
+
 
 class Replay:
     """Apply the rows read from an events file in memory, then write them."""
@@ -65,6 +89,7 @@ class Replay:
         result: ImportResult,
         *,
         acting_user: ActingUser,
+        source: str,
         progress: Progress,
     ) -> None:
         self.groups = rows.groups
@@ -75,6 +100,7 @@ class Replay:
         self.errors = errors
         self.result = result
         self.recorded_by = recording_user(acting_user)
+        self.source = source
         self.progress = progress
         self.closings: dict[int, Closing] = {}
         self.states: dict[int, ArticleReplay] = {}
@@ -120,6 +146,7 @@ class Replay:
                 states=[state for state in self.states.values() if state.changed],
                 closings=self.closings,
                 recorded_by=self.recorded_by,
+                source=self.source,
                 progress=self.progress,
             )
 
@@ -130,7 +157,17 @@ class Replay:
                 Article.objects.select_for_update(of=("self",))
                 .annotate(_key=Lower("number"))
                 .filter(_key__in=chunk)
-                .only("number", "status", "allocation", "condition", "store_id", "disposed_at")
+                .only(
+                    "number",
+                    "status",
+                    "allocation",
+                    "condition",
+                    "store_id",
+                    "disposed_at",
+                    "total_revenue",
+                    "total_expenses",
+                    "total_sale_proceeds",
+                )
             )
             for article in queryset:
                 state = ArticleReplay(article)
@@ -165,6 +202,9 @@ class Replay:
                     "downtime",
                     "status",
                     "condition",
+                    "revenue",
+                    "cost",
+                    "due_at",
                 )
             )
             for (
@@ -177,15 +217,28 @@ class Replay:
                 downtime,
                 status,
                 condition,
+                revenue,
+                cost,
+                due_at,
             ) in rows:
                 state = self.states[article_id]
                 key = (kind, occurred_at, reference)
                 if kind in USAGE_KINDS:
-                    usage = Usage(kind, occurred_at, ended_at, reference, pk)
+                    usage = Usage(
+                        kind,
+                        occurred_at,
+                        ended_at,
+                        reference,
+                        pk,
+                        condition=condition,
+                        revenue=revenue,
+                        cost=cost,
+                        due_at=due_at,
+                    )
                     state.add_usage(usage)
                     state.keys[key] = usage if ended_at is None else True
                 elif kind in SERVICE_KINDS and downtime and ended_at is None:
-                    downtime_entry = Downtime(status, condition, pk)
+                    downtime_entry = Downtime(status, condition, pk, cost=cost, due_at=due_at)
                     state.downtimes.append(downtime_entry)
                     state.keys[key] = downtime_entry
                 else:
@@ -205,11 +258,9 @@ class Replay:
             self.result.skipped += 1
             return
         existing = state.keys.get((kind, row[R_AT], row[R_REFERENCE]))
-        if existing is not None:
-            if row[R_END] is not None and isinstance(existing, Usage | Downtime):
-                self._close(state, row, existing)
-            else:
-                self.result.skipped += 1
+        closes = row[R_END] is not None and isinstance(existing, Usage | Downtime)
+        if existing is not None and not closes:
+            self.result.skipped += 1
             return
         try:
             rules.check_event_row(
@@ -221,9 +272,17 @@ class Replay:
                 store=row[R_STORE],
                 status=row[R_STATUS],
             )
+            refuse_due(
+                kind,
+                downtime=row[R_STATUS] == Status.OUT_OF_USE or row[R_END] is not None,
+                due_at=row[R_DUE],
+            )
         except ValidationError as error:
             column = "revenue" if row[R_REVENUE] else "cost"
             self._fail(row, column, error)
+            return
+        if isinstance(existing, Usage | Downtime):
+            self._close(state, row, existing)
             return
         spec = KINDS[kind]
         try:
@@ -266,24 +325,67 @@ class Replay:
         status: str = "",
         notes: str | None = None,
     ) -> Pending:
-        """Keep the row as an event to write, with these fields, and change its
-        article by its kind's effect over them, as the services' ``record`` does."""
-        kind, occurred_at, reference = row[R_KIND], row[R_AT], row[R_REFERENCE]
+        """Keep the row as an event to write, with these fields."""
+        pending = self._record(
+            state,
+            row[R_KIND],
+            row[R_AT],
+            row[R_REFERENCE],
+            revenue=row[R_REVENUE],
+            cost=row[R_COST],
+            ended_at=ended_at,
+            downtime=downtime,
+            condition=condition,
+            store_id=store_id,
+            status=status,
+            notes=row[R_NOTES] if notes is None else notes,
+            due_at=row[R_DUE],
+        )
+        self.result.added += 1
+        return pending
+
+    def _record(
+        self,
+        state: ArticleReplay,
+        kind: str,
+        occurred_at: dt.datetime,
+        reference: str,
+        *,
+        revenue: Decimal | None = None,
+        cost: Decimal | None = None,
+        ended_at: dt.datetime | None = None,
+        downtime: bool = False,
+        condition: str = "",
+        store_id: int | None = None,
+        status: str = "",
+        notes: str = "",
+        due_at: dt.datetime | None = None,
+    ) -> Pending:
+        """Keep an event to write, and change its article by its kind's effect over
+        it, as the services' ``record`` does."""
+        self._check_totals(state, kind, revenue=revenue, cost=cost)
         pending = [
             kind,
             occurred_at,
             ended_at,
             downtime,
-            row[R_REVENUE],
-            row[R_COST],
+            revenue,
+            cost,
             reference,
             condition,
             store_id,
             status,
-            row[R_NOTES] if notes is None else notes,
+            notes,
+            due_at,
+            False,
         ]
         state.pending.append(pending)
         state.keys[(kind, occurred_at, reference)] = True
+        if KINDS[kind].proceeds:
+            state.total_sale_proceeds += revenue or ZERO
+        else:
+            state.total_revenue += revenue or ZERO
+        state.total_expenses += cost or ZERO
         state.article_state = KINDS[kind].effect(
             state.article_state,
             EventFacts(
@@ -296,8 +398,27 @@ class Replay:
             ),
         )
         state.changed = True
-        self.result.added += 1
         return pending
+
+    @staticmethod
+    def _check_totals(
+        state: ArticleReplay, kind: str, *, revenue: Decimal | None, cost: Decimal | None
+    ) -> None:
+        """The article's stored totals can hold ``revenue`` and ``cost`` on top of the
+        rows before; refused on the column whose total would overflow."""
+        for field, amounts in (("revenue", (revenue, None)), ("cost", (None, cost))):
+            try:
+                rules.check_totals_fit(
+                    number=state.number,
+                    kind=kind,
+                    total_revenue=state.total_revenue,
+                    total_expenses=state.total_expenses,
+                    total_sale_proceeds=state.total_sale_proceeds,
+                    revenue=amounts[0] or ZERO,
+                    cost=amounts[1] or ZERO,
+                )
+            except ValidationError as error:
+                raise ValidationError({field: error.messages}) from None
 
     def _usage(self, state: ArticleReplay, row: Row) -> None:
         start, end = row[R_AT], row[R_END]
@@ -318,10 +439,20 @@ class Replay:
         except ValidationError as error:
             self._fail(row, "occurred_at", error)
             return
-        # Its grade is recorded only with its end, as ``usage_start`` records it.
-        condition = row[R_CONDITION] if end else ""
+        # An open usage keeps the grade it went out in; it grades the article when it ends.
+        condition = row[R_CONDITION]
         pending = self._add(state, row, ended_at=end, condition=condition)
-        usage = Usage(row[R_KIND], start, end, row[R_REFERENCE], pending)
+        usage = Usage(
+            row[R_KIND],
+            start,
+            end,
+            row[R_REFERENCE],
+            pending,
+            condition=condition,
+            revenue=row[R_REVENUE] or ZERO,
+            cost=row[R_COST] or ZERO,
+            due_at=row[R_DUE],
+        )
         state.add_usage(usage)
         if end is None:
             state.keys[(row[R_KIND], start, row[R_REFERENCE])] = usage
@@ -346,7 +477,9 @@ class Replay:
             state, row, ended_at=end, downtime=downtime, condition=condition, status=status
         )
         if downtime and end is None:
-            entry = Downtime(status, condition, pending)
+            entry = Downtime(
+                status, condition, pending, cost=row[R_COST] or ZERO, due_at=row[R_DUE]
+            )
             state.downtimes.append(entry)
             state.keys[(row[R_KIND], row[R_AT], row[R_REFERENCE])] = entry
 
@@ -376,8 +509,9 @@ class Replay:
                 doing=doing,
             )
             if running is not None:
-                self._end_usage(
-                    state, running, Closing(ended_at=moment, notes=f"Ended by {doing}.")
+                self._end_usage(state, running, ended_at=moment, condition="")
+                self._record(
+                    state, EventKind.NOTE, moment, running.reference, notes=f"Ended by {doing}."
                 )
         elif before.status == Status.LOST:
             rules.check_found(
@@ -387,73 +521,99 @@ class Replay:
     # -- closing what is open --
 
     def _close(self, state: ArticleReplay, row: Row, existing: Usage | Downtime) -> None:
-        end = Closing(
-            ended_at=row[R_END],
+        """A row that closes an open usage or downtime: it gets its end and grade;
+        money that differs from what it recorded, and the row's notes, become events
+        with its reference at its end."""
+        kind, start, end, reference = row[R_KIND], row[R_AT], row[R_END], row[R_REFERENCE]
+        recorded_revenue = existing.revenue if isinstance(existing, Usage) else ZERO
+        at_close = rules.money_at_close(
+            recorded_revenue=recorded_revenue,
+            recorded_cost=existing.cost,
             revenue=row[R_REVENUE],
             cost=row[R_COST],
-            condition=row[R_CONDITION],
-            notes=row[R_NOTES],
         )
         try:
+            if row[R_DUE] is not None and row[R_DUE] != existing.due_at:
+                recorded = (
+                    f"due {rules.format_moment(existing.due_at)}"
+                    if existing.due_at
+                    else "no due date"
+                )
+                raise ValidationError(
+                    {
+                        "due_at": f"The {rules.kind_label(kind)}"
+                        f"{f' ({reference})' if reference else ''} open since "
+                        f"{rules.format_moment(start)} was recorded with {recorded}; a row "
+                        "that closes it cannot change that."
+                    }
+                )
+            self._check_totals(
+                state,
+                EventKind.ADJUSTMENT,
+                revenue=sum((revenue for _, revenue, _ in at_close), ZERO),
+                cost=sum((cost for _, _, cost in at_close), ZERO),
+            )
             if isinstance(existing, Usage):
-                self._end_usage(state, existing, end)
+                self._end_usage(state, existing, ended_at=end, condition=row[R_CONDITION])
             else:
-                self._end_downtime(state, row, existing, end)
+                self._end_downtime(state, row, existing)
         except ValidationError as error:
             self._fail(row, "ended_at", error)
             return
+        for money_kind, revenue, cost in at_close:
+            self._record(state, money_kind, end, reference, revenue=revenue, cost=cost)
+        if row[R_NOTES]:
+            self._record(state, EventKind.NOTE, end, reference, notes=row[R_NOTES])
         self.result.updated += 1
 
-    def _set_end(self, target: int | Pending, end: Closing) -> None:
-        """Give an open usage or downtime its end, as ``close_usage`` and ``service_end``
-        do: an event of the file at once, one in the database through the writer (it is
-        closed once: its key then names an event that can no longer change)."""
+    def _set_end(self, target: int | Pending, *, ended_at: dt.datetime, condition: str) -> None:
+        """Give an open usage or downtime its end and grade, once: an event of the file
+        at once, one in the database through the writer (its key then names an event
+        that can no longer change)."""
         if isinstance(target, int):
-            self.closings[target] = end
+            self.closings[target] = Closing(ended_at=ended_at, condition=condition)
             return
-        target[P_END] = end.ended_at
-        if end.revenue is not None:
-            target[P_REVENUE] = end.revenue
-        if end.cost is not None:
-            target[P_COST] = end.cost
-        if end.condition:
-            target[P_CONDITION] = end.condition
-        if end.notes:
-            target[P_NOTES] = f"{target[P_NOTES] or ''}\n{end.notes}".strip()
+        target[P_END] = ended_at
+        if condition:
+            target[P_CONDITION] = condition
+        target[P_CLOSED] = True
 
-    def _end_usage(self, state: ArticleReplay, usage: Usage, end: Closing) -> None:
-        """The return (``close_usage``): the grade given with it becomes the condition."""
-        rules.check_times(usage.occurred_at, end.ended_at)
-        self._set_end(usage.target, end)
-        usage.ended_at = end.ended_at
+    def _end_usage(
+        self, state: ArticleReplay, usage: Usage, *, ended_at: dt.datetime, condition: str
+    ) -> None:
+        """The return (``close_usage``): the grade it came back in, given now or when it
+        went out, becomes the condition."""
+        rules.check_times(usage.occurred_at, ended_at)
+        self._set_end(usage.target, ended_at=ended_at, condition=condition)
+        usage.ended_at = ended_at
         state.keys[(usage.kind, usage.occurred_at, usage.reference)] = True
         state.article_state = KINDS[usage.kind].ended(
             state.article_state,
             EventFacts(
-                occurred_at=usage.occurred_at, ended_at=end.ended_at, condition=end.condition
+                occurred_at=usage.occurred_at,
+                ended_at=ended_at,
+                condition=condition or usage.condition,
             ),
             still_down=False,
         )
         state.changed = True
 
-    def _end_downtime(self, state: ArticleReplay, row: Row, entry: Downtime, end: Closing) -> None:
+    def _end_downtime(self, state: ArticleReplay, row: Row, entry: Downtime) -> None:
         """The end of a downtime (``service_end``): its grade, given now or when it was
         opened, becomes the condition, and an article it took out of use returns to
         active unless another open downtime still holds it."""
-        kind, start = row[R_KIND], row[R_AT]
-        rules.check_times(start, end.ended_at)
-        if end.revenue and "revenue" not in KINDS[kind].money.fields:
-            raise ValidationError({"revenue": f"{rules.a_kind(kind)} takes no revenue."})
-        self._set_end(entry.target, replace(end, revenue=None))
+        kind, start, end = row[R_KIND], row[R_AT], row[R_END]
+        rules.check_times(start, end)
+        self._set_end(entry.target, ended_at=end, condition=row[R_CONDITION])
         state.downtimes.remove(entry)
         state.keys[(kind, start, row[R_REFERENCE])] = True
         state.article_state = KINDS[kind].ended(
             state.article_state,
             EventFacts(
                 occurred_at=start,
-                ended_at=end.ended_at,
+                ended_at=end,
                 downtime=True,
-                condition=end.condition or entry.condition,
+                condition=row[R_CONDITION] or entry.condition,
                 status=entry.status,
             ),
             still_down=any(d.status == Status.OUT_OF_USE for d in state.downtimes),

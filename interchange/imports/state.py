@@ -10,8 +10,10 @@ from typing import Any
 from articles.kinds import ArticleState
 from articles.models import Article
 
+ZERO = Decimal("0")
+
 # A parsed row: (line, kind, occurred_at, ended_at, revenue, cost, reference,
-# condition, store, status, notes). Compact on purpose: a million of them fit.
+# condition, store, status, notes, due_at). Compact on purpose: a million of them fit.
 Row = tuple[Any, ...]
 (
     R_LINE,
@@ -25,9 +27,11 @@ Row = tuple[Any, ...]
     R_STORE,
     R_STATUS,
     R_NOTES,
-) = range(11)
+    R_DUE,
+) = range(12)
 
-# A pending event, mutable so that a later row can close it.
+# A pending event, mutable so that a later row of the file can close it (``P_CLOSED``:
+# it is written closed, with who closed it and when, as the services would close it).
 Pending = list[Any]
 (
     P_KIND,
@@ -41,13 +45,27 @@ Pending = list[Any]
     P_STORE,
     P_STATUS,
     P_NOTES,
-) = range(11)
+    P_DUE,
+    P_CLOSED,
+) = range(13)
 
 
 class Usage:
-    """A usage of one article, from the database or from the file."""
+    """A usage of one article, from the database or from the file: when it ran, and,
+    while it is open, what it recorded (the grade it went out in, its money, its due
+    date), which the row that closes it is compared with."""
 
-    __slots__ = ("kind", "occurred_at", "ended_at", "reference", "target")
+    __slots__ = (
+        "kind",
+        "occurred_at",
+        "ended_at",
+        "reference",
+        "target",
+        "condition",
+        "revenue",
+        "cost",
+        "due_at",
+    )
 
     def __init__(
         self,
@@ -56,25 +74,44 @@ class Usage:
         ended_at: dt.datetime | None,
         reference: str,
         target: int | Pending,
+        *,
+        condition: str = "",
+        revenue: Decimal = ZERO,
+        cost: Decimal = ZERO,
+        due_at: dt.datetime | None = None,
     ) -> None:
         self.kind = kind
         self.occurred_at = occurred_at
         self.ended_at = ended_at
         self.reference = reference
         self.target = target  # an event id (database) or a pending list (file)
+        self.condition = condition
+        self.revenue = revenue
+        self.cost = cost
+        self.due_at = due_at
 
 
 class Downtime:
     """An open downtime: the status its service event set, the grade recorded when
-    it was opened (the one its end gives if the closing row gives none), and that
-    event."""
+    it was opened (the one its end gives if the closing row gives none), its cost and
+    due date as recorded, and that event."""
 
-    __slots__ = ("status", "condition", "target")
+    __slots__ = ("status", "condition", "target", "cost", "due_at")
 
-    def __init__(self, status: str, condition: str, target: int | Pending) -> None:
+    def __init__(
+        self,
+        status: str,
+        condition: str,
+        target: int | Pending,
+        *,
+        cost: Decimal = ZERO,
+        due_at: dt.datetime | None = None,
+    ) -> None:
         self.status = status
         self.condition = condition
         self.target = target
+        self.cost = cost
+        self.due_at = due_at
 
 
 # What (kind, occurred_at, reference) names: an open usage or downtime that a later
@@ -102,6 +139,10 @@ class ArticleReplay:
         self.has_acquisition = False
         self.pending: list[Pending] = []
         self.changed = False
+        # The stored totals as the rows reach them, so that none overflows.
+        self.total_revenue = article.total_revenue
+        self.total_expenses = article.total_expenses
+        self.total_sale_proceeds = article.total_sale_proceeds
 
     def release(self) -> None:
         """Forget what only the rows of this article needed; keep what is written."""
@@ -126,14 +167,12 @@ class ArticleReplay:
 
 @dataclass(frozen=True)
 class Closing:
-    """What a row that closes an open usage or downtime gives it: its end, and the
-    amounts, grade and notes that replace or add to those it was opened with."""
+    """What closing an open usage or downtime of the database fills in: its end and
+    the grade it came back in (none: it keeps the one it was opened with). Money and
+    notes given at the close become events of their own."""
 
     ended_at: dt.datetime
-    revenue: Decimal | None = None
-    cost: Decimal | None = None
     condition: str = ""
-    notes: str = ""
 
 
 @dataclass

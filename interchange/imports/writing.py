@@ -1,5 +1,6 @@
 """Writing what the replay of ``events.csv`` decided, in bulk, in one transaction."""
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
@@ -16,9 +17,11 @@ from .bulk import chunks, insert_values
 from .results import Progress
 from .state import (
     P_AT,
+    P_CLOSED,
     P_CONDITION,
     P_COST,
     P_DOWNTIME,
+    P_DUE,
     P_END,
     P_KIND,
     P_NOTES,
@@ -46,8 +49,14 @@ EVENT_FIELDS = [
     "store_id",
     "status",
     "notes",
+    "due_at",
     "recorded_by_id",
+    "recorded_by_name",
     "recorded_at",
+    "source",
+    "closed_at",
+    "closed_by_id",
+    "closed_by_name",
 ]
 
 
@@ -56,18 +65,23 @@ def replay_write(
     states: Sequence[ArticleReplay],
     closings: dict[int, Closing],
     recorded_by: AbstractBaseUser | None,
+    source: str,
     progress: Progress,
 ) -> None:
     """Store the replay's outcome for the articles it changed: the ends of events
-    already recorded, the new events, the articles' new state and their totals."""
+    already recorded, the new events, the articles' new state and their totals.
+
+    Every event records who imported it and from which file; an event the import
+    closed records who closed it and when, as the services' closing does.
+    """
     now = timezone.now()
+    recorded_by_id = recorded_by.pk if recorded_by else None
+    name = recorded_by.get_username() if recorded_by else ""
     # Ends first: a new usage may start after a usage that was open until now,
     # and the database's exclusion constraint checks each statement.
-    _closings_write(closings)
+    _closings_write(closings, closed_at=now, closed_by_id=recorded_by_id, closed_by_name=name)
     total = sum(len(state.pending) for state in states)
     bar = progress(total=total, desc="Writing events", unit="rows", unit_scale=True)
-
-    recorded_by_id = recorded_by.pk if recorded_by else None
 
     def events() -> Iterator[tuple[Any, ...]]:
         for state in states:
@@ -86,8 +100,12 @@ def replay_write(
                     p[P_STORE],
                     p[P_STATUS],
                     p[P_NOTES],
+                    p[P_DUE],
                     recorded_by_id,
+                    name,
                     now,
+                    source,
+                    *((now, recorded_by_id, name) if p[P_CLOSED] else (None, None, "")),
                 )
             bar.update(len(state.pending))
             state.pending = []
@@ -112,19 +130,22 @@ def replay_write(
     articles_totals_refresh(article_ids=[state.article.pk for state in states])
 
 
-def _closings_write(closings: dict[int, Closing]) -> None:
-    if not closings:
-        return
-    for chunk in chunks(sorted(closings)):
-        for event in Event.objects.filter(pk__in=chunk).only("notes"):
-            closing = closings[event.pk]
-            changes: dict[str, Any] = {"ended_at": closing.ended_at}
-            if closing.revenue is not None:
-                changes["revenue"] = closing.revenue
-            if closing.cost is not None:
-                changes["cost"] = closing.cost
-            if closing.condition:
-                changes["condition"] = closing.condition
-            if closing.notes:
-                changes["notes"] = f"{event.notes}\n{closing.notes}".strip()
-            Event.objects.filter(pk=event.pk).update(**changes)
+def _closings_write(
+    closings: dict[int, Closing],
+    *,
+    closed_at: dt.datetime,
+    closed_by_id: Any,
+    closed_by_name: str,
+) -> None:
+    """Give events of the database their end: the one change the ledger allows."""
+    for pk in sorted(closings):
+        closing = closings[pk]
+        changes: dict[str, Any] = {
+            "ended_at": closing.ended_at,
+            "closed_at": closed_at,
+            "closed_by_id": closed_by_id,
+            "closed_by_name": closed_by_name,
+        }
+        if closing.condition:
+            changes["condition"] = closing.condition
+        Event.objects.filter(pk=pk).update(**changes)

@@ -11,11 +11,12 @@ from typing import IO, Any
 from django.core.management.base import BaseCommand, CommandError
 
 from interchange.imports import ImportFailed, ImportResult
+from interchange.operators import SYSTEM_USERNAME, operator_named
 from interchange.tabular import FileProblem, write_table
 
 
 class ImportCommand(BaseCommand):
-    """``manage.py import_... PATH [--dry-run] [--no-progress]``."""
+    """``manage.py import_... PATH [--dry-run] [--user USERNAME] [--no-progress]``."""
 
     what = ""
     importer: "staticmethod[..., ImportResult]"
@@ -28,16 +29,29 @@ class ImportCommand(BaseCommand):
             help="Check every row and say what would happen; write nothing.",
         )
         parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help="Who the events are recorded by; by default the inactive user "
+            f"{SYSTEM_USERNAME!r}, created if missing.",
+        )
+        parser.add_argument(
             "--no-progress", action="store_true", help="No progress bar on the terminal."
         )
 
-    def handle(self, *args, path, dry_run, no_progress, verbosity, **options):
+    def handle(self, *args, path, dry_run, user, no_progress, verbosity, **options):
         if not Path(path).is_file():
             raise CommandError(f"There is no file {path}.")
+        try:
+            acting_user = operator_named(user)
+        except LookupError as unknown:
+            raise CommandError(str(unknown)) from None
         show = not no_progress and verbosity > 0 and sys.stderr.isatty()
         try:
             result = self.importer(
-                path=path, dry_run=dry_run, progress=progress_bar if show else None
+                path=path,
+                dry_run=dry_run,
+                acting_user=acting_user,
+                progress=progress_bar if show else None,
             )
         except (ImportFailed, FileProblem) as problem:
             for error in problem.errors:
