@@ -25,6 +25,6 @@ def test_description_names_the_columns_and_what_further_ones_are():
     assert ARTICLES.describe().endswith("purchase_price; any further column is a specification.")
     assert EVENTS.describe() == (
         "Columns: article_number, kind, occurred_at, ended_at, revenue, cost, reference, "
-        "condition, store, status, notes."
+        "condition, store, status, notes, due_at."
     )
     assert EVENTS.describe(separator=",").startswith("Columns: article_number,kind,")

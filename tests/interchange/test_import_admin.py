@@ -97,7 +97,10 @@ def test_every_error_is_listed_by_line_and_nothing_is_written(admin_client, bike
 
     page = response.content.decode()
     assert "events.csv cannot be imported: 2 problems found. Nothing was written." in page
-    assert "<td>3</td><td>revenue</td><td>-3 is negative; amounts are 0 or more.</td>" in page
+    assert (
+        "<td>3</td><td>revenue</td><td>A rental cannot carry a negative revenue; correct an "
+        "amount with an adjustment.</td>"
+    ) in page
     assert "<td>4</td><td>article_number</td><td>There is no article X-9" in page
     assert snapshot() == before
     assert waiting_files() == files_before
@@ -165,8 +168,9 @@ def test_events_download_as_csv(admin_client, bike):
     body = b"".join(response.streaming_content).decode()
     assert response["Content-Disposition"].startswith('attachment; filename="events-')
     assert body.splitlines()[:2] == [
-        "article_number,kind,occurred_at,ended_at,revenue,cost,reference,condition,store,status,notes",
-        "B-1,acquisition,2025-01-01T00:00:00+00:00,,,,,new,Main,,",
+        "article_number,kind,occurred_at,ended_at,revenue,cost,reference,condition,store,status,"
+        "notes,due_at",
+        "B-1,acquisition,2025-01-01T00:00:00+00:00,,,,,new,Main,,,",
     ]
 
 

@@ -105,7 +105,12 @@ def test_end_before_start_is_reported(fleet, tmp_path):
 def test_negative_money_is_reported(fleet, tmp_path):
     path = write_csv(tmp_path, "events.csv", [event_row("B-1", "expense", "2025-05-02", cost="-5")])
 
-    refused(path, line=2, column="cost", match="-5 is negative")
+    refused(
+        path,
+        line=2,
+        column="cost",
+        match="An expense cannot carry a negative cost; correct an amount with an adjustment.",
+    )
 
 
 def test_non_numeric_money_is_reported(fleet, tmp_path):
@@ -377,8 +382,10 @@ def test_a_later_file_closes_the_usage_an_earlier_one_left_open(fleet, tmp_path)
     result = events_import(path=later)
 
     assert (result.added, result.updated, result.skipped) == (1, 1, 0)
-    rental = Event.objects.get(reference="R1")
-    assert (rental.ended_at, rental.revenue, rental.condition) == (at(4), Decimal("60.00"), "fair")
+    rental = Event.objects.get(kind=EventKind.RENTAL, reference="R1")
+    assert (rental.ended_at, rental.revenue, rental.condition) == (at(4), Decimal("0.00"), "fair")
+    income = Event.objects.get(kind=EventKind.INCOME, reference="R1")
+    assert (income.occurred_at, income.revenue) == (at(4), Decimal("60.00"))
     bike = Article.objects.get(number="B-1")
     assert (bike.condition, bike.total_revenue, bike.total_usage_count) == (
         "fair",
@@ -412,8 +419,10 @@ def test_sale_while_on_order_ends_the_usage_as_a_buy_out(fleet, tmp_path):
 
     events_import(path=path)
 
-    rental = Event.objects.get(reference="R1")
-    assert (rental.ended_at, rental.notes) == (at(3), "Ended by sale.")
+    rental = Event.objects.get(kind=EventKind.RENTAL, reference="R1")
+    assert (rental.ended_at, rental.notes) == (at(3), "")
+    note = Event.objects.get(kind=EventKind.NOTE, reference="R1")
+    assert (note.occurred_at, note.notes) == (at(3), "Ended by sale.")
     bike = Article.objects.get(number="B-1")
     assert (bike.status, bike.disposed_at, bike.total_sale_proceeds) == (
         Status.SOLD,
