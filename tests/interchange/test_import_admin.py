@@ -89,6 +89,19 @@ def test_confirm_imports_the_checked_file_and_removes_it(admin_client, bike):
     assert "events.csv: Added 1, updated 0, skipped 0." in messages
 
 
+def test_confirm_records_the_signed_in_user_and_the_uploaded_file_name(admin_client, bike):
+    upload(admin_client, EVENTS, name="rentals-may.csv")
+
+    admin_client.post(reverse("admin:articles_event_import_confirm"), {"confirm": "1"})
+
+    rental = Event.objects.get(kind=EventKind.RENTAL)
+    assert rental.recorded_by is not None
+    assert (rental.recorded_by_name, rental.source) == (
+        rental.recorded_by.get_username(),
+        "rentals-may.csv",
+    )
+
+
 def test_every_error_is_listed_by_line_and_nothing_is_written(admin_client, bike):
     before = snapshot()
     files_before = waiting_files()

@@ -365,14 +365,14 @@ def test_a_closing_row_with_a_value_its_kind_cannot_hold_is_refused(bike, tmp_pa
 
 
 def test_the_command_records_the_named_operator_and_the_file_name(bike, tmp_path):
-    UserFactory(username="kim")
+    kim = UserFactory(username="kim")
     path = write_csv(tmp_path, "events-nightly.csv", [rental()])
 
     call_command("import_events", str(path), "--user", "kim")
 
     usage = Event.objects.get(kind=EventKind.RENTAL)
-    assert (usage.recorded_by.get_username(), usage.recorded_by_name, usage.source) == (
-        "kim",
+    assert (usage.recorded_by, usage.recorded_by_name, usage.source) == (
+        kim,
         "kim",
         "events-nightly.csv",
     )
