@@ -40,10 +40,12 @@ def events_import(
     A row equal to an event already recorded in (article, kind, occurred_at,
     reference) is skipped; one that matches an open usage or downtime and carries
     ``ended_at`` closes it: the event gets its end and grade, and money or notes the
-    closing row gives become events of their own (the ledger is append-only). A service row with ``ended_at`` is a completed downtime,
-    with ``status`` out_of_use and no end an open one, otherwise service work without
-    downtime. An acquisition row is skipped: the acquisition is recorded when the
-    article is added (``articles.csv``).
+    closing row gives become events of their own (the ledger is append-only). A
+    service row with ``ended_at`` is a completed downtime, with ``status`` out_of_use
+    and no end an open one, otherwise service work without downtime. An acquisition
+    row is skipped: the acquisition is recorded when the article is added
+    (``articles.csv``). ``occurred_at`` and ``ended_at`` must have happened;
+    ``due_at``, when it is planned to end, may lie ahead.
 
     The events record ``acting_user`` and, as their source, the file's name
     (``name``, the upload's name, or else the name of ``path``).
