@@ -509,7 +509,8 @@ class Replay:
                 doing=doing,
             )
             if running is not None:
-                self._end_usage(state, running, ended_at=moment, condition="")
+                # Not returned: the article keeps the grade it has.
+                self._end_usage(state, running, ended_at=moment, condition="", grade="")
                 self._record(
                     state, EventKind.NOTE, moment, running.reference, notes=f"Ended by {doing}."
                 )
@@ -554,7 +555,13 @@ class Replay:
                 cost=sum((cost for _, _, cost in at_close), ZERO),
             )
             if isinstance(existing, Usage):
-                self._end_usage(state, existing, ended_at=end, condition=row[R_CONDITION])
+                self._end_usage(
+                    state,
+                    existing,
+                    ended_at=end,
+                    condition=row[R_CONDITION],
+                    grade=row[R_CONDITION] or existing.condition,
+                )
             else:
                 self._end_downtime(state, row, existing)
         except ValidationError as error:
@@ -579,21 +586,24 @@ class Replay:
         target[P_CLOSED] = True
 
     def _end_usage(
-        self, state: ArticleReplay, usage: Usage, *, ended_at: dt.datetime, condition: str
+        self,
+        state: ArticleReplay,
+        usage: Usage,
+        *,
+        ended_at: dt.datetime,
+        condition: str,
+        grade: str,
     ) -> None:
-        """The return (``close_usage``): the grade it came back in, given now or when it
-        went out, becomes the condition."""
+        """The end of a usage (``close_usage``): ``condition`` is filled in on the event
+        when given, and ``grade`` becomes the article's condition: at a return, the
+        grade it came back in, given now or else the one it went out in."""
         rules.check_times(usage.occurred_at, ended_at)
         self._set_end(usage.target, ended_at=ended_at, condition=condition)
         usage.ended_at = ended_at
         state.keys[(usage.kind, usage.occurred_at, usage.reference)] = True
         state.article_state = KINDS[usage.kind].ended(
             state.article_state,
-            EventFacts(
-                occurred_at=usage.occurred_at,
-                ended_at=ended_at,
-                condition=condition or usage.condition,
-            ),
+            EventFacts(occurred_at=usage.occurred_at, ended_at=ended_at, condition=grade),
             still_down=False,
         )
         state.changed = True

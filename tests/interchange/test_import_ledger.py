@@ -265,6 +265,15 @@ def test_the_grade_at_the_return_is_filled_in_when_it_closes(bike, tmp_path):
     assert Article.objects.get(pk=bike.pk).condition == "fair"
 
 
+def test_a_usage_ended_by_a_sale_does_not_grade_the_article(bike, tmp_path):
+    sale = event_row("CITY-M-0001", "sale", "2025-05-03T10:00", revenue="500")
+
+    imported(tmp_path, [rental(condition="fair"), sale])
+
+    assert Event.objects.get(kind=EventKind.RENTAL).ended_at == at(3)
+    assert Article.objects.get(pk=bike.pk).condition == "new"
+
+
 def test_closing_fills_in_the_end_once_and_keeps_money_and_notes_as_events(bike, tmp_path):
     operator = UserFactory(username="kim")
     imported(tmp_path, [rental(revenue="40", notes="Out.")])
