@@ -189,15 +189,15 @@ def test_the_record_form_refuses_a_negative_income_on_its_field(admin_client, ar
     )
 
     assert response.status_code == 200
-    assert "An income cannot carry a negative revenue" in response.context["form"].errors["revenue"][0]
+    assert (
+        "An income cannot carry a negative revenue" in response.context["form"].errors["revenue"][0]
+    )
 
 
 # --- who ---------------------------------------------------------------------------------
 
 
-def test_who_recorded_and_closed_an_event_survives_the_deletion_of_that_user(
-    admin_client, article
-):
+def test_who_recorded_and_closed_an_event_survives_the_deletion_of_that_user(admin_client, article):
     clerk = UserFactory(username="clerk")
     usage = services.usage_start(article=article, started_at=at(3), acting_user=clerk)
     services.usage_end(article=article, ended_at=at(4), acting_user=clerk)
@@ -331,6 +331,7 @@ def test_the_article_form_refuses_a_purchase_date_before_1900(admin_client):
     )
 
     assert response.status_code == 200
-    assert "must lie between 1900-01-01" in response.context["adminform"].form.errors[
-        "purchased_on"
-    ][0]
+    assert (
+        "must lie between 1900-01-01"
+        in response.context["adminform"].form.errors["purchased_on"][0]
+    )

@@ -108,7 +108,7 @@ def test_a_repair_recorded_with_an_end_in_the_future_is_refused(article, assert_
 
 
 def test_ending_a_downtime_in_the_future_is_refused(article, assert_refused):
-    """"End downtime" dated 5 Dec used to put the bike back in use on 2 Dec."""
+    """ "End downtime" dated 5 Dec used to put the bike back in use on 2 Dec."""
     repair = services.service_record(
         article=article, kind=EventKind.REPAIR, occurred_at=ago(hours=1), downtime=True
     )
