@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import rules
 from articles.kinds import service_takes_out_of_use
 from articles.models import SERVICE_KINDS, Article, Event, Status
 
@@ -56,7 +55,6 @@ def service_record(
     occurred_at = occurred_at or timezone.now()
     downtime = downtime or ended_at is not None
     check_moments(occurred_at=occurred_at, ended_at=ended_at, due_at=due_at)
-    rules.check_due_taken(kind=kind, downtime=downtime, due_at=due_at)
     takes_out_of_use = service_takes_out_of_use(
         status=article.status,
         downtime=downtime,

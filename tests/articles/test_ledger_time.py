@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.forms import EventRecordForm, UsageEndForm
-from articles.models import Condition, Event, EventKind, Status
+from articles.models import Condition, Event, EventKind, Status, Store
 from tests.factories import ArticleFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def article():
 
 def _services_at(article, moment):
     """Every service that records an event, each called at ``moment``."""
-    store = StoreFactory() if article is not None else None
+    store = StoreFactory() if article is not None else Store()
     return {
         "usage_start": lambda: services.usage_start(article=article, started_at=moment),
         "service_record": lambda: services.service_record(

@@ -28,7 +28,7 @@ def at(day: int, hour: int = 10) -> dt.datetime:
     return timezone.make_aware(dt.datetime(2025, 5, day, hour))
 
 
-def execute(sql: str, *params: object) -> None:
+def execute(sql: str, *params: dt.datetime | int | str) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, params)
 
