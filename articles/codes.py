@@ -31,3 +31,21 @@ def normalized_code(value: str, *, what: str) -> str:
                 "type it again without it."
             )
     return text
+
+
+def normalized_field(value: str, *, field: str, what: str) -> str:
+    """``normalized_code`` for a form or model field: a refusal names ``field``."""
+    try:
+        return normalized_code(value, what=what)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
+
+
+def lookup_code(value: str, *, what: str, missing: type[Exception]) -> str:
+    """``value`` normalized for a look-up; a value that cannot name anything raises
+    ``missing`` (the model's ``DoesNotExist``) with the reason, as a look-up that
+    found nothing would."""
+    try:
+        return normalized_code(value, what=what)
+    except ValidationError as error:
+        raise missing(" ".join(error.messages)) from None

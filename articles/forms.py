@@ -4,6 +4,8 @@ Every form here is handed to a function of ``articles.services``; a refusal from
 service comes back onto the form with ``add_service_error``.
 """
 
+import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -12,21 +14,39 @@ from django.contrib.admin import widgets
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from . import rules
 from .fields import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from .models import Allocation, Article, Condition, EventKind, Status, Store
 from .services import EDITABLE_FIELDS
 
 CONDITION_CHOICES = [("", "(unchanged)"), *Condition.choices]
+NEGATIVE_HELP = "Only an adjustment may be negative, to correct an amount."
 
 
-def money_field(**kwargs: Any) -> forms.DecimalField:
-    """A form field for an amount of money the ledger can hold (>= 0, 2 places)."""
+def money_field(*, negative: bool = False, **kwargs: Any) -> forms.DecimalField:
+    """A form field for an amount of money the ledger can hold (2 places), >= 0
+    unless ``negative``: only where the kind may be a correction
+    (``kinds.NEGATIVE_KINDS``), whose rule the service applies."""
     return forms.DecimalField(
         max_digits=MONEY_MAX_DIGITS,
         decimal_places=MONEY_DECIMAL_PLACES,
-        min_value=Decimal("0"),
+        min_value=None if negative else Decimal("0"),
         **kwargs,
     )
+
+
+def _checked(check: Callable[..., None], value: Any, **kwargs: Any) -> Any:
+    """``value`` after a rule of ``articles.rules`` accepted it; its refusal, meant
+    for a model field, becomes the form field's error."""
+    try:
+        check(value, **kwargs)
+    except ValidationError as error:
+        raise ValidationError(error.messages) from None
+    return value
+
+
+def _purchase_date(value: dt.date | None) -> dt.date | None:
+    return value if value is None else _checked(rules.check_purchase_date, value)
 
 
 def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
@@ -85,6 +105,9 @@ class ArticleAdminForm(forms.ModelForm):
                 "A new article starts active or out of use; disposals are recorded as events."
             )
 
+    def clean_purchased_on(self) -> dt.date | None:
+        return _purchase_date(self.cleaned_data.get("purchased_on"))
+
     def clean(self):
         cleaned_data = super().clean()
         if self.service_refusal is not None:
@@ -109,8 +132,14 @@ class EventRecordForm(forms.Form):
         required=False,
         help_text="Rentals, subscriptions and service downtime only. Empty: still running.",
     )
-    revenue = money_field(required=False)
-    cost = money_field(required=False)
+    due_at = _datetime_field(
+        "Due at",
+        required=False,
+        help_text="Rentals, subscriptions and service downtime only: when it should end. "
+        "Still open after it, it is overdue.",
+    )
+    revenue = money_field(required=False, negative=True, help_text=NEGATIVE_HELP)
+    cost = money_field(required=False, negative=True, help_text=NEGATIVE_HELP)
     reference = forms.CharField(
         required=False, max_length=100, help_text="Order or work-order id from another system."
     )
@@ -140,13 +169,24 @@ class UsageEndForm(forms.Form):
     ended_at = _datetime_field("Ended at", required=True)
     revenue = money_field(
         required=False,
-        help_text="What the usage earned. Empty: keep the amount recorded at the start.",
+        help_text="What it earned in all. Empty: as recorded at the start. A different "
+        "amount is recorded as an income or adjustment with its reference.",
     )
-    cost = money_field(required=False, help_text="Empty: unchanged.")
+    cost = money_field(
+        required=False,
+        help_text="What it cost in all. Empty: as recorded at the start. A different "
+        "amount is recorded as an expense or adjustment with its reference.",
+    )
     condition = forms.ChoiceField(
-        choices=CONDITION_CHOICES, required=False, help_text="The grade it came back in."
+        choices=CONDITION_CHOICES,
+        required=False,
+        help_text="The grade it came back in. Empty: the grade it was given at the start.",
     )
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded as a note with its reference.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -228,6 +268,9 @@ class ArticleBatchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["purchased_on"].initial = timezone.localdate()
+
+    def clean_purchased_on(self) -> dt.date | None:
+        return _purchase_date(self.cleaned_data.get("purchased_on"))
 
     def clean(self):
         super().clean()

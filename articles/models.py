@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .choices import DISPOSED_STATUSES, TRANSITIONS, Allocation, Condition, EventKind, Status
+from .codes import lookup_code, normalized_field
 from .fields import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, MoneyField
 from .kinds import DISPOSAL_KINDS, NEGATIVE_KINDS, SERVICE_KINDS, USAGE_KINDS
 
@@ -68,11 +69,17 @@ class Store(models.Model):
     def get_absolute_url(self):
         return reverse("admin:articles_store_change", args=[self.pk])
 
+    def clean(self):
+        super().clean()
+        self.name = normalized_field(self.name, field="name", what="The store name")
+
 
 class ArticleQuerySet(models.QuerySet):
     def get_by_number(self, number: str) -> "Article":
-        """The article whose number matches ``number`` case-insensitively."""
-        return self.get(number__iexact=number.strip())
+        """The article whose number matches ``number`` case-insensitively, once both
+        are normalized (``codes.normalized_code``)."""
+        number = lookup_code(number, what="The article number", missing=self.model.DoesNotExist)
+        return self.get(number__iexact=number)
 
     def with_list_relations(self):
         return self.select_related("sku", "store")
@@ -215,6 +222,10 @@ class EventQuerySet(models.QuerySet):
     def open(self):
         """Still running: no end recorded."""
         return self.filter(ended_at__isnull=True)
+
+    def overdue(self, *, at=None):
+        """Open, and past the moment they were planned to end (default: now)."""
+        return self.open().filter(due_at__lt=at or timezone.now())
 
     def open_downtimes(self):
         return self.filter(kind__in=SERVICE_KINDS, downtime=True, ended_at__isnull=True)

@@ -106,6 +106,21 @@ def check_due(start: dt.datetime, due_at: dt.datetime | None) -> None:
         )
 
 
+def check_due_taken(*, kind: str, downtime: bool, due_at: Any) -> None:
+    """Only what may be open (a usage, service work with downtime) has a due date."""
+    if not due_at:
+        return
+    spec = KINDS.get(kind)
+    if spec is not None and spec.service and not downtime:
+        raise ValidationError(
+            {"due_at": "Service work takes a due date only with downtime; record it with downtime."}
+        )
+    if spec is None or not spec.can_be_open:
+        raise ValidationError(
+            {"due_at": f"{a_kind(kind)} takes no due date; only usages and downtime do."}
+        )
+
+
 def check_purchase_date(day: dt.date, *, today: dt.date | None = None) -> None:
     """A purchase date lies between 1900 and today."""
     today = today or timezone.localdate()
@@ -349,9 +364,13 @@ def check_event_row(
     condition: str,
     store: Any,
     status: str,
+    due_at: Any = None,
 ) -> None:
     """Which fields a ledger row of ``kind`` may carry (``event_record``'s checks), as
     its entry in ``articles.kinds`` declares them.
+
+    A service row has downtime when it carries an end or the status ``out_of_use``;
+    only a usage or such a row may carry ``due_at``.
 
     The first problem found is refused, in this order: a field the kind does not
     take, a kind that is not recorded as a row, money it does not carry, a field it
@@ -393,3 +412,6 @@ def check_event_row(
         raise ValidationError({"status": spec.status_refusal.format(status=status)})
     refuse_missing_amount(kind=kind, revenue=revenue, cost=cost)
     refuse_negative_amount(kind=kind, revenue=revenue, cost=cost)
+    check_due_taken(
+        kind=kind, downtime=bool(ended_at) or status == Status.OUT_OF_USE, due_at=due_at
+    )

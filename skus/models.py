@@ -6,13 +6,16 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from articles.codes import lookup_code, normalized_field
 from articles.fields import MoneyField
 
 
 class SKUQuerySet(models.QuerySet):
     def get_by_code(self, code: str) -> "SKU":
-        """The SKU whose code matches ``code`` case-insensitively."""
-        return self.get(code__iexact=code.strip())
+        """The SKU whose code matches ``code`` case-insensitively, once both are
+        normalized (``articles.codes.normalized_code``)."""
+        code = lookup_code(code, what="The SKU code", missing=self.model.DoesNotExist)
+        return self.get(code__iexact=code)
 
 
 class SKU(models.Model):
@@ -108,6 +111,10 @@ class SKU(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:skus_sku_change", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        self.code = normalized_field(self.code, field="code", what="The SKU code")
 
     @property
     def effective_depreciation_rate(self) -> Decimal:

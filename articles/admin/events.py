@@ -5,6 +5,7 @@ an import, and never changed or deleted here; a mistake is corrected with a new 
 """
 
 from django.contrib import admin
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -18,6 +19,7 @@ LEDGER_FIELDS = (
     "when",
     "kind",
     "until",
+    "due",
     "revenue",
     "cost",
     "condition",
@@ -25,11 +27,39 @@ LEDGER_FIELDS = (
     "status",
     "reference",
     "notes",
-    "recorded_by",
+    "recorder",
 )
 
 
-class EventInline(admin.TabularInline):
+class WhoAndWhen:
+    """The columns of the ledger that the inline and the list share."""
+
+    @admin.display(description="due", ordering="due_at")
+    def due(self, event: Event) -> str:
+        """When it should end, flagged "overdue" while it is open past it."""
+        if event.due_at is None:
+            return ""
+        moment = services.format_moment(event.due_at)
+        return f"{moment} (overdue)" if event.is_overdue else moment
+
+    @admin.display(description="recorded by")
+    def recorder(self, event: Event) -> str:
+        """Who recorded the event: the account, or the name kept once it is gone."""
+        return _name(event.recorded_by, event.recorded_by_name)
+
+    @admin.display(description="closed by")
+    def closer(self, event: Event) -> str:
+        """Who ended the usage or downtime, kept like who recorded it."""
+        return _name(event.closed_by, event.closed_by_name) if event.closed_at else ""
+
+
+def _name(user: AbstractBaseUser | None, kept: str) -> str:
+    if user is not None:
+        return user.get_username()
+    return kept or "—"
+
+
+class EventInline(WhoAndWhen, admin.TabularInline):
     """The article's ledger, oldest first."""
 
     model = Event
@@ -45,7 +75,7 @@ class EventInline(admin.TabularInline):
     verbose_name_plural = "ledger"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("store", "recorded_by")
+        return super().get_queryset(request).select_related("store", "recorded_by", "closed_by")
 
     @admin.display(description="occurred at")
     def when(self, event: Event) -> str:
@@ -54,7 +84,9 @@ class EventInline(admin.TabularInline):
     @admin.display(description="ended at")
     def until(self, event: Event) -> str:
         if event.ended_at is not None:
-            return services.format_moment(event.ended_at)
+            closer = self.closer(event)
+            ended = services.format_moment(event.ended_at)
+            return f"{ended} ({closer})" if closer else ended
         if event.is_open:
             return "open" if event.is_usage else "open downtime"
         return ""
@@ -69,9 +101,24 @@ class EventInline(admin.TabularInline):
         return False
 
 
+class OverdueFilter(admin.SimpleListFilter):
+    """Open usages and downtimes past their due date."""
+
+    title = "overdue"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Overdue now")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.overdue()
+        return queryset
+
+
 # The upload mixin declares ``change_list_template`` without ModelAdmin's ClassVar type.
 @admin.register(Event)
-class EventAdmin(EventImportExportMixin, admin.ModelAdmin):
+class EventAdmin(WhoAndWhen, EventImportExportMixin, admin.ModelAdmin):
     """The whole ledger, newest first."""
 
     list_display = [
@@ -79,18 +126,20 @@ class EventAdmin(EventImportExportMixin, admin.ModelAdmin):
         "article_link",
         "kind",
         "ended_at",
+        "due",
         "revenue",
         "cost",
         "condition",
         "store",
         "status",
         "reference",
-        "recorded_by",
+        "recorder",
     ]
-    list_filter = ["kind", "downtime", "condition"]
+    list_filter = [OverdueFilter, "kind", "downtime", "condition"]
     date_hierarchy = "occurred_at"
     search_fields = ["article__number", "reference"]
-    list_select_related = ["article", "store", "recorded_by"]
+    list_select_related = ["article", "store", "recorded_by", "closed_by"]
+
     view_on_site = False
 
     class Media:

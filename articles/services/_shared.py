@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from articles import rules
 from articles.kinds import KINDS, ArticleState, EventFacts
-from articles.models import Article, Event, Store
+from articles.models import Article, Event, EventKind, Store
 from articles.totals import article_totals_refresh
 
 # Who acts: a user of the back office, or nobody (a command, a test).
@@ -45,9 +45,12 @@ def money(value: Money | None) -> Decimal:
     if value is None or value == "":
         return ZERO
     try:
-        return Decimal(value)
+        amount = Decimal(value)
     except ArithmeticError:
         raise ValidationError(f"{value!r} is not an amount of money.") from None
+    if not amount.is_finite():
+        raise ValidationError(f"{value!r} is not an amount of money.")
+    return amount
 
 
 def lock(article: Article) -> Article:
@@ -78,7 +81,7 @@ def validate_event(event: Event) -> None:
     checked the times, the database holds every constraint, and Django would spend
     one query per check constraint on each event.
     """
-    event.full_clean(exclude=["article", "recorded_by"], validate_constraints=False)
+    event.full_clean(exclude=["article", "recorded_by", "closed_by"], validate_constraints=False)
 
 
 def save_article(article: Article, **kwargs: Any) -> None:
@@ -95,6 +98,38 @@ def save_article(article: Article, **kwargs: Any) -> None:
         raise
 
 
+def check_moments(
+    *,
+    occurred_at: dt.datetime,
+    ended_at: dt.datetime | None = None,
+    due_at: dt.datetime | None = None,
+) -> None:
+    """The moments of a ledger row: start and end have happened (after 1970, not in
+    the future), the end is not before the start, the due date not before the start."""
+    rules.check_happened(occurred_at, field="occurred_at")
+    if ended_at is not None:
+        rules.check_happened(ended_at, field="ended_at")
+    rules.check_times(occurred_at, ended_at)
+    rules.check_due(occurred_at, due_at)
+
+
+def check_amounts(article: Article, kind: str, *, revenue: Decimal, cost: Decimal) -> None:
+    """The money of an event of ``kind``: not negative but for a correction, and
+    within what one amount and the article's stored totals can hold."""
+    rules.refuse_negative_amount(kind=kind, revenue=revenue, cost=cost)
+    rules.check_amount_fits(revenue, field="revenue")
+    rules.check_amount_fits(cost, field="cost")
+    rules.check_totals_fit(
+        number=article.number,
+        kind=kind,
+        total_revenue=article.total_revenue,
+        total_expenses=article.total_expenses,
+        total_sale_proceeds=article.total_sale_proceeds,
+        revenue=revenue,
+        cost=cost,
+    )
+
+
 def record(
     article: Article,
     kind: str,
@@ -106,9 +141,11 @@ def record(
     """Validate and insert an event of ``article`` (locked), write what its kind's
     effect does to the article, and refresh the article's stored totals.
 
-    The caller has checked that the event may be recorded. The database's own
-    refusal (an ``IntegrityError``) propagates, its savepoint rolled back, for the
-    caller that knows what it means.
+    The caller has checked what the event does to the lifecycle; every row's own
+    rules (its moments, its due date, its money) are checked here, so that no service
+    can skip them. The acquisition is dated by the purchase, which has its own bounds.
+    The database's own refusal (an ``IntegrityError``) propagates, its savepoint
+    rolled back, for the caller that knows what it means.
     """
     event = Event(
         article=article,
@@ -118,6 +155,10 @@ def record(
         recorded_by_name=user_name(acting_user),
         **fields,
     )
+    if kind != EventKind.ACQUISITION:
+        check_moments(occurred_at=event.occurred_at, ended_at=event.ended_at, due_at=event.due_at)
+    rules.check_due_taken(kind=kind, downtime=event.downtime, due_at=event.due_at)
+    check_amounts(article, kind, revenue=event.revenue, cost=event.cost)
     validate_event(event)
     with transaction.atomic():
         event.save()
@@ -127,14 +168,79 @@ def record(
     return event
 
 
+TOTAL_FIELDS = ("total_usage_count", "total_revenue", "total_expenses", "total_sale_proceeds")
+
+
 def refresh_totals(article: Article) -> None:
+    """Recompute the article's stored totals, in the database and on ``article``, so
+    that the next event of the same service checks against them."""
     article_totals_refresh(articles=Article.objects.filter(pk=article.pk))
+    article.refresh_from_db(fields=TOTAL_FIELDS)
 
 
-def save_end(event: Event, fields: list[str]) -> None:
-    """Save what the end of an open usage or downtime changed on its event."""
+# --- closing an open usage or downtime ------------------------------------------------
+
+
+def close_event(event: Event, *, ended_at: dt.datetime, condition: str, acting_user: User) -> None:
+    """Give ``event`` (locked, open) its end: the one change an event ever gets.
+
+    It fills in the end, the grade it came back in (when given; otherwise the grade
+    it was given when it opened stays), and who closed it and when, once.
+    """
+    rules.check_happened(ended_at, field="ended_at")
+    rules.check_times(event.occurred_at, ended_at)
+    event.ended_at = ended_at
+    if condition:
+        event.condition = condition
+    event.closed_at = timezone.now()
+    event.closed_by_id = getattr(acting_user, "pk", None)
+    event.closed_by_name = user_name(acting_user)
     validate_event(event)
-    event.save(update_fields=fields)
+    event.save(update_fields=["ended_at", "condition", "closed_at", "closed_by", "closed_by_name"])
+
+
+def record_at_close(
+    article: Article,
+    event: Event,
+    *,
+    revenue: Money | None,
+    cost: Money | None,
+    notes: str,
+    acting_user: User,
+) -> None:
+    """What is given at the end of ``event`` besides its end, each as an event of its
+    own with the event's reference at the end moment: money that differs from what
+    was recorded (``rules.money_at_close``), and notes."""
+    assert event.ended_at is not None  # closed by close_event
+    given = {
+        "revenue": None if revenue is None or revenue == "" else money(revenue),
+        "cost": None if cost is None or cost == "" else money(cost),
+    }
+    what = rules.describe_usage(event)
+    for kind, revenue_difference, cost_difference in rules.money_at_close(
+        recorded_revenue=event.revenue, recorded_cost=event.cost, **given
+    ):
+        field = "revenue" if revenue_difference else "cost"
+        record(
+            article,
+            kind,
+            acting_user=acting_user,
+            occurred_at=event.ended_at,
+            revenue=revenue_difference,
+            cost=cost_difference,
+            reference=event.reference,
+            notes=f"The {field} given at the end of the {what} was {given[field]}; "
+            f"{getattr(event, field)} was recorded at its start.",
+        )
+    if notes.strip():
+        record(
+            article,
+            EventKind.NOTE,
+            acting_user=acting_user,
+            occurred_at=event.ended_at,
+            reference=event.reference,
+            notes=notes,
+        )
 
 
 # --- the kinds' effects -------------------------------------------------------------

@@ -23,6 +23,7 @@ class _Row:
     kind: str
     occurred_at: dt.datetime
     ended_at: dt.datetime | None
+    due_at: dt.datetime | None
     revenue: Decimal
     cost: Decimal
     reference: str
@@ -39,6 +40,7 @@ def _usage(row: _Row) -> Event:
         kind=row.kind,
         started_at=row.occurred_at,
         ended_at=row.ended_at,
+        due_at=row.due_at,
         revenue=row.revenue,
         cost=row.cost,
         reference=row.reference,
@@ -56,6 +58,7 @@ def _service(row: _Row) -> Event:
         kind=row.kind,
         downtime=row.status == Status.OUT_OF_USE or row.ended_at is not None,
         ended_at=row.ended_at,
+        due_at=row.due_at,
         cost=row.cost,
         condition=row.condition,
         notes=row.notes,
@@ -183,6 +186,7 @@ def event_record(
     kind: str,
     occurred_at: dt.datetime,
     ended_at: dt.datetime | None = None,
+    due_at: dt.datetime | None = None,
     revenue: Money | None = None,
     cost: Money | None = None,
     reference: str = "",
@@ -196,7 +200,8 @@ def event_record(
 
     This is how a row of ``events.csv`` or the admin's "add event" form enters the
     ledger. A service row whose ``status`` is ``out_of_use`` and that has no end is
-    an open downtime; with an end it is a completed downtime.
+    an open downtime; with an end it is a completed downtime. ``due_at``, when it
+    should end, is taken by usages and downtime only.
     """
     amounts = money(revenue), money(cost)
     # Which fields a row of this kind may carry; the services check its effects.
@@ -208,12 +213,14 @@ def event_record(
         condition=condition,
         store=store,
         status=status,
+        due_at=due_at,
     )
     row = _Row(
         article=article,
         kind=kind,
         occurred_at=occurred_at,
         ended_at=ended_at,
+        due_at=due_at,
         revenue=amounts[0],
         cost=amounts[1],
         reference=reference,

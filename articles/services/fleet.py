@@ -7,6 +7,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
+from articles import rules
+from articles.codes import normalized_field
 from articles.models import Allocation, Article, EventKind, Status, Store
 from skus.models import SKU
 
@@ -14,6 +16,7 @@ from ._shared import (
     ZERO,
     Money,
     User,
+    check_moments,
     lock,
     money,
     record,
@@ -41,8 +44,9 @@ EDITABLE_FIELDS = (
 
 @transaction.atomic
 def store_get_or_create(*, name: str) -> Store:
-    """The store named ``name`` (case-insensitively), created if it does not exist."""
-    name = name.strip()
+    """The store named ``name`` (case-insensitively, normalized), created if it does
+    not exist."""
+    name = normalized_field(name, field="store", what="The store name")
     if not name:
         raise ValidationError({"store": "A store name is required."})
     store = Store.objects.filter(name__iexact=name).first()
@@ -96,15 +100,20 @@ def article_create(
 ) -> Article:
     """Enter one article into the fleet, with its ``acquisition`` event.
 
-    An empty ``number`` generates ``<SKU code>-<sequence>``. A new article is
-    ``active`` or ``out_of_use``; disposals come later, as events.
+    An empty ``number`` generates ``<SKU code>-<sequence>``; a given one is
+    normalized (``codes.normalized_code``). A new article is ``active`` or
+    ``out_of_use``; disposals come later, as events. It was purchased between 1900
+    and today; ``acquired_at``, when given, has happened.
     """
     if status not in (Status.ACTIVE, Status.OUT_OF_USE):
         raise ValidationError(
             {"status": "A new article is active or out of use; disposals are recorded as events."}
         )
+    number = _normalized_number(number or "")
+    if acquired_at is not None:
+        check_moments(occurred_at=acquired_at)
     article = Article(
-        number=(number or "").strip() or _next_number(sku),
+        number=number or _next_number(sku),
         sku=sku,
         store=store,
         allocation=allocation,
@@ -120,6 +129,7 @@ def article_create(
         notes=notes,
     )
     article.full_clean()
+    rules.check_purchase_date(article.purchased_on)
     save_article(article)
     record(
         article,
@@ -132,6 +142,10 @@ def article_create(
         status=status if status != Status.ACTIVE else "",
     )
     return article
+
+
+def _normalized_number(number: str) -> str:
+    return normalized_field(number, field="number", what="The article number")
 
 
 def _repeated(numbers: list[str]) -> list[str]:
@@ -161,7 +175,7 @@ def articles_create_batch(
     if (count is None) == (numbers is None):
         raise ValidationError("Give either a count of articles or a list of numbers.")
     if numbers is not None:
-        wanted = [n.strip() for n in numbers if n.strip()]
+        wanted = [_normalized_number(n) for n in numbers if n.strip()]
         duplicates = _repeated(wanted)
         if duplicates:
             raise ValidationError(f"The list repeats {', '.join(duplicates)}.")
@@ -208,6 +222,8 @@ def article_update(*, article: Article, data: dict[str, Any], acting_user: User 
             f"{', '.join(unknown)} cannot be edited here; status, store and condition "
             "change through their events."
         )
+    if "number" in data:
+        data = {**data, "number": _normalized_number(str(data["number"] or ""))}
     article = lock(article)
     changes = {
         field: value for field, value in data.items() if not _unchanged(article, field, value)
@@ -220,6 +236,8 @@ def article_update(*, article: Article, data: dict[str, Any], acting_user: User 
     for field, value in changes.items():
         setattr(article, field, value)
     article.full_clean()
+    if "purchased_on" in changes:
+        rules.check_purchase_date(article.purchased_on)
     save_article(article, update_fields=[*changes, "updated_at"])
     summary = "; ".join(f"{field}: {before[field]} → {changes[field]}" for field in changes)
     record(article, EventKind.NOTE, acting_user=acting_user, notes=f"Edited. {summary}")

@@ -12,14 +12,17 @@ from django.utils import timezone
 from articles import rules
 from articles.models import DISPOSAL_KINDS, DISPOSED_STATUSES, Article, Event, EventKind, Status
 
-from ._shared import ZERO, Money, User, lock, money, record
+from ._shared import ZERO, Money, User, check_moments, lock, money, record
 from .usages import close_usage
 
 
-def _check_status(article: Article, target: str, *, occurred_at: dt.datetime, doing: str) -> None:
+def _check_status(
+    article: Article, target: str, *, occurred_at: dt.datetime, doing: str, acting_user: User
+) -> None:
     """May ``article`` (locked) become ``target`` at ``occurred_at``? A disposal also
     ends the open usage it takes over: a sale or loss while on order ends it at that
     moment (a buy-out, a loss on rental); a retirement while on order is refused."""
+    check_moments(occurred_at=occurred_at)
     rules.check_transition(number=article.number, status=article.status, target=target)
     if target in DISPOSED_STATUSES:
         # Only usages that reach the disposal's moment or start after it can matter.
@@ -34,7 +37,8 @@ def _check_status(article: Article, target: str, *, occurred_at: dt.datetime, do
             doing=doing,
         )
         if running is not None:
-            close_usage(article, running, ended_at=occurred_at, notes=f"Ended by {doing}.")
+            # The disposal that follows at the same moment says why it ended.
+            close_usage(article, running, ended_at=occurred_at, acting_user=acting_user)
     elif article.status == Status.LOST:
         rules.check_found(
             number=article.number, disposed_at=article.disposed_at, occurred_at=occurred_at
@@ -56,7 +60,9 @@ def article_status_change(
         raise ValidationError({"status": f"{status!r} is not a status."})
     article = lock(article)
     occurred_at = occurred_at or timezone.now()
-    _check_status(article, status, occurred_at=occurred_at, doing="status change")
+    _check_status(
+        article, status, occurred_at=occurred_at, doing="status change", acting_user=acting_user
+    )
     return record(
         article,
         EventKind.STATUS_CHANGE,
@@ -79,7 +85,11 @@ def _disposal(
     article = lock(article)
     occurred_at = occurred_at or timezone.now()
     _check_status(
-        article, DISPOSAL_KINDS[kind], occurred_at=occurred_at, doing=rules.kind_label(kind)
+        article,
+        DISPOSAL_KINDS[kind],
+        occurred_at=occurred_at,
+        doing=rules.kind_label(kind),
+        acting_user=acting_user,
     )
     return record(article, kind, acting_user=acting_user, occurred_at=occurred_at, **fields)
 

@@ -15,12 +15,13 @@ from ._shared import (
     Money,
     User,
     apply_ended,
+    check_moments,
+    close_event,
     lock,
     money,
     open_usage,
     record,
-    refresh_totals,
-    save_end,
+    record_at_close,
 )
 
 
@@ -47,6 +48,7 @@ def usage_start(
     kind: str = EventKind.RENTAL,
     started_at: dt.datetime | None = None,
     ended_at: dt.datetime | None = None,
+    due_at: dt.datetime | None = None,
     revenue: Money = ZERO,
     cost: Money = ZERO,
     reference: str = "",
@@ -57,13 +59,16 @@ def usage_start(
     """Start a rental or subscription; with ``ended_at`` it is recorded as completed.
 
     Only an active, rental-allocated article that is not on order can go out, and
-    no two usages of one article may overlap.
+    no two usages of one article may overlap. ``due_at`` is when it should end.
+    ``condition`` is the grade it came back in when the end is given, else the grade
+    it went out in: kept on the open usage, it becomes the article's condition only
+    when the usage ends.
     """
     if kind not in USAGE_KINDS:
         raise ValidationError({"kind": f"{kind} is not a usage; use rental or subscription."})
     article = lock(article)
     started_at = started_at or timezone.now()
-    rules.check_times(started_at, ended_at)
+    check_moments(occurred_at=started_at, ended_at=ended_at, due_at=due_at)
     rules.check_usage_start(
         number=article.number, kind=kind, status=article.status, allocation=article.allocation
     )
@@ -75,10 +80,11 @@ def usage_start(
             acting_user=acting_user,
             occurred_at=started_at,
             ended_at=ended_at,
+            due_at=due_at,
             revenue=money(revenue),
             cost=money(cost),
             reference=reference,
-            condition=condition if ended_at else "",
+            condition=condition,
             notes=notes,
         )
     except IntegrityError as error:
@@ -102,30 +108,20 @@ def close_usage(
     usage: Event,
     *,
     ended_at: dt.datetime,
+    acting_user: User,
     revenue: Money | None = None,
     cost: Money | None = None,
     condition: str = "",
     notes: str = "",
 ) -> Event:
-    """Give ``usage`` its end; the grade given at the return becomes the condition."""
-    rules.check_times(usage.occurred_at, ended_at)
-    usage.ended_at = ended_at
-    fields = ["ended_at"]
-    if revenue is not None and revenue != "":
-        usage.revenue = money(revenue)
-        fields.append("revenue")
-    if cost is not None and cost != "":
-        usage.cost = money(cost)
-        fields.append("cost")
-    if condition:
-        usage.condition = condition
-        fields.append("condition")
-    if notes:
-        usage.notes = f"{usage.notes}\n{notes}".strip()
-        fields.append("notes")
-    save_end(usage, fields)
-    apply_ended(article, usage, condition=condition, still_down=False)
-    refresh_totals(article)
+    """Give ``usage`` its end (``close_event``): the grade it came back in becomes
+    the article's condition. Money and notes given at the return are events of their
+    own (``record_at_close``); the usage is never rewritten."""
+    close_event(usage, ended_at=ended_at, condition=condition, acting_user=acting_user)
+    apply_ended(article, usage, condition=usage.condition, still_down=False)
+    record_at_close(
+        article, usage, revenue=revenue, cost=cost, notes=notes, acting_user=acting_user
+    )
     return usage
 
 
@@ -142,8 +138,10 @@ def usage_end(
 ) -> Event:
     """End the article's open rental or subscription (the return).
 
-    ``revenue``, when given, is what the usage earned; ``condition`` is the grade it
-    came back in and becomes the article's condition.
+    ``revenue`` and ``cost``, when given, are what the usage earned and cost in all:
+    a difference from what it recorded is kept as an income, an expense or an
+    adjustment. ``condition`` is the grade it came back in and becomes the article's
+    condition; ``notes`` become a note.
     """
     article = lock(article)
     usage = open_usage(article)
@@ -157,4 +155,5 @@ def usage_end(
         cost=cost,
         condition=condition,
         notes=notes,
+        acting_user=acting_user,
     )

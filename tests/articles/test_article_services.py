@@ -471,7 +471,7 @@ def test_money_record_writes_the_amounts(kind, revenue, cost, user):
         ({"kind": EventKind.INCOME}, "An income needs an amount"),
         ({"kind": EventKind.EXPENSE}, "An expense needs an amount"),
         ({"kind": EventKind.NOTE, "revenue": "1"}, "note is not income, expense or adjustment"),
-        ({"kind": EventKind.INCOME, "revenue": "-1"}, "greater than or equal to 0"),
+        ({"kind": EventKind.INCOME, "revenue": "-1"}, "An income cannot carry a negative revenue"),
         ({"kind": EventKind.EXPENSE, "cost": "abc"}, "'abc' is not an amount of money"),
         ({"kind": EventKind.INCOME, "revenue": "1.005"}, "no more than 2 decimal places"),
     ],

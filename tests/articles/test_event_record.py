@@ -143,7 +143,7 @@ def test_status_change_row_goes_through_the_lifecycle(assert_refused):
         ("expense", {}, "An expense needs an amount"),
         ("acquisition", {}, "An acquisition is recorded when the article is added"),
         ("borrowing", {}, "'borrowing' is not an event kind"),
-        ("rental", {"revenue": "-1"}, "greater than or equal to 0"),
+        ("rental", {"revenue": "-1"}, "A rental cannot carry a negative revenue"),
         ("income", {"revenue": "ten"}, "'ten' is not an amount of money"),
     ],
 )

@@ -44,8 +44,8 @@ def test_the_kind_sets_are_derived_from_the_entries():
     }
 
 
-def test_no_kind_allows_a_negative_amount_today():
-    assert not any(spec.negative for spec in KINDS.values())
+def test_only_the_adjustment_allows_a_negative_amount():
+    assert [spec.kind for spec in KINDS.values() if spec.negative] == [EventKind.ADJUSTMENT]
 
 
 @pytest.mark.parametrize(

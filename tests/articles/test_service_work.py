@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from unittest.mock import ANY
 
 import pytest
 from django.utils import timezone
@@ -65,8 +66,14 @@ def test_ending_the_downtime_returns_the_article_to_active(article):
     )
 
     article.refresh_from_db()
-    assert (ended.ended_at, ended.cost, ended.condition) == (at(4), Decimal("55"), "like_new")
-    assert ended.notes == "New chain."
+    # The repair gets its end and grade; the cost and notes given at its end are
+    # events of their own.
+    assert (ended.ended_at, ended.cost, ended.condition) == (at(4), Decimal("0"), "like_new")
+    assert ended.notes == ""
+    assert list(article.events.filter(occurred_at=at(4)).values_list("kind", "cost", "notes")) == [
+        (EventKind.EXPENSE, Decimal("55.00"), ANY),
+        (EventKind.NOTE, Decimal("0.00"), "New chain."),
+    ]
     assert article.status == Status.ACTIVE
     assert article.condition == Condition.LIKE_NEW
     assert article.total_expenses == Decimal("55.00")

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from unittest.mock import ANY
 
 import pytest
 from django.utils import timezone
@@ -195,8 +196,16 @@ def test_usage_end_closes_the_open_usage_with_revenue_and_condition(article, use
     usage.refresh_from_db()
     article.refresh_from_db()
     assert ended.pk == usage.pk
-    assert (usage.ended_at, usage.revenue, usage.condition) == (at(6), Decimal("90"), "poor")
-    assert usage.notes == "Scratched."
+    # The usage gets its end and grade; the money and notes given at the return are
+    # events of their own.
+    assert (usage.ended_at, usage.revenue, usage.condition) == (at(6), Decimal("0"), "poor")
+    assert usage.notes == ""
+    assert list(
+        article.events.filter(occurred_at=at(6)).values_list("kind", "revenue", "notes")
+    ) == [
+        (EventKind.INCOME, Decimal("90.00"), ANY),
+        (EventKind.NOTE, Decimal("0.00"), "Scratched."),
+    ]
     assert article.condition == Condition.POOR
     assert article.total_revenue == Decimal("90.00")
     assert list(Article.objects.on_order(at=at(7))) == []
