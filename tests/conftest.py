@@ -10,7 +10,7 @@ from tests.factories import UserFactory
 
 @pytest.fixture
 def user(db):
-    return UserFactory()
+    return UserFactory.create()
 
 
 def _ledger_snapshot():

@@ -19,7 +19,7 @@ def at(day: int, hour: int = 10) -> dt.datetime:
 
 @pytest.fixture
 def article():
-    return ArticleFactory(number="BIKE-1")
+    return ArticleFactory.create(number="BIKE-1")
 
 
 def test_sale_of_an_article_in_stock(article, user):
@@ -206,7 +206,7 @@ def test_found_before_the_loss_is_refused(article, assert_refused):
 )
 def test_found_refuses_an_article_that_is_not_lost(status, label, assert_refused):
     disposed_at = at(1) if status == Status.SOLD else None
-    article = ArticleFactory(number="BIKE-1", status=status, disposed_at=disposed_at)
+    article = ArticleFactory.create(number="BIKE-1", status=status, disposed_at=disposed_at)
 
     assert_refused(services.article_found, f"^BIKE-1 is {label}, not lost\\.$", article=article)
 

@@ -52,7 +52,7 @@ def at(day: int, hour: int = 10) -> dt.datetime:
 
 
 def article_in(status: str):
-    return ArticleFactory(
+    return ArticleFactory.create(
         number="BIKE-1", status=status, disposed_at=at(1) if status in DISPOSED else None
     )
 

@@ -18,7 +18,7 @@ PASSWORD = "journey-pass-123"
 
 @pytest.fixture
 def manager():
-    return UserFactory(
+    return UserFactory.create(
         username="manager",
         is_superuser=True,
         password=PASSWORD,
@@ -28,9 +28,14 @@ def manager():
 @pytest.fixture
 def fleet(manager):
     """22 articles: city bikes in Innsbruck, skis in Seefeld; one ski out of use."""
-    centre, seefeld = StoreFactory(name="Innsbruck Centre"), StoreFactory(name="Seefeld")
-    city = SKUFactory(code="CITY-M", name="City bike, frame M", specifications={"frame": "M"})
-    ski = SKUFactory(code="SKI-170", name="All-mountain ski, 170 cm")
+    centre, seefeld = (
+        StoreFactory.create(name="Innsbruck Centre"),
+        StoreFactory.create(name="Seefeld"),
+    )
+    city = SKUFactory.create(
+        code="CITY-M", name="City bike, frame M", specifications={"frame": "M"}
+    )
+    ski = SKUFactory.create(code="SKI-170", name="All-mountain ski, 170 cm")
     articles = []
     for index in range(22):
         article = services.article_create(
@@ -65,10 +70,10 @@ def log_in(page: Page, live_server) -> None:
     expect(page.locator("#site-name")).to_be_visible()
 
 
-def record_event(page: Page, **fields: str) -> None:
+def record_event(page: Page, *, kind: str, occurred_at: tuple[str, str], **fields: str) -> None:
     page.click("text=Record an event")
-    page.select_option("#id_kind", fields.pop("kind"))
-    date, time = fields.pop("occurred_at")
+    page.select_option("#id_kind", kind)
+    date, time = occurred_at
     page.fill("#id_occurred_at_0", date)
     page.fill("#id_occurred_at_1", time)
     for name, value in fields.items():
