@@ -9,20 +9,16 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from articles import services
 from articles.admin import ARTICLE_ACTIONS
 from articles.models import Allocation, Article, Event, EventKind, Status
 from tests.factories import SKUFactory, StoreFactory, UserFactory
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:articles_article_changelist")
-
-
-def at(day: int, hour: int = 10, month: int = 5) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(2025, month, day, hour))
 
 
 @pytest.fixture

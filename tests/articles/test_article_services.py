@@ -11,12 +11,9 @@ from articles import services
 from articles.models import Allocation, Article, Condition, Event, EventKind, Status
 from skus.models import SKU
 from tests.factories import ArticleFactory, SKUFactory, StoreFactory
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
-
-
-def at(day: int, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(2025, 5, day, hour))
 
 
 @pytest.fixture

@@ -1,19 +1,18 @@
 """Two people starting a usage on the same article at the same moment (PostgreSQL only:
 SQLite has neither row locks nor concurrent writers)."""
 
-import datetime as dt
 import threading
 import time
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
 
 from articles import services
 from articles.models import Article, Event, EventKind, Status
 from articles.services import usages as usage_services
 from tests.factories import ArticleFactory, EventFactory, UserFactory
+from tests.helpers import at
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -24,10 +23,6 @@ pytestmark = [
 ]
 
 TIMEOUT = 30  # seconds; only reached if a thread hangs
-
-
-def at(day: int, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(2025, 5, day, hour))
 
 
 def start_together(article, users):

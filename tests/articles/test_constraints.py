@@ -1,15 +1,14 @@
 """The database's own guard rails, written straight through the ORM (bypassing the
 services), so that a bug in a service, an import or a raw script cannot store them."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
 from articles.models import Event, EventKind, Status
 from tests.factories import ArticleFactory, EventFactory
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 
@@ -20,10 +19,6 @@ def postgres_only(test):
         connection.vendor != "postgresql", reason="the exclusion constraint is PostgreSQL's"
     )
     return pytest.mark.postgres_only(skip(test))
-
-
-def at(day: int, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(2025, 5, day, hour))
 
 
 def refused(**fields):

@@ -1,25 +1,15 @@
 """Sale (with buy-out), retirement, loss and found (SPEC.md "Status lifecycle")."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from articles import services
 from articles.models import Article, Event, EventKind, Status
 from tests.factories import ArticleFactory
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
-
-
-def at(day: int, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(2025, 5, day, hour))
-
-
-@pytest.fixture
-def article():
-    return ArticleFactory.create(number="BIKE-1")
 
 
 def test_sale_of_an_article_in_stock(article, user):

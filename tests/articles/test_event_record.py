@@ -6,22 +6,13 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.utils import timezone
 
 from articles import services
 from articles.models import Condition, Event, EventKind, Status
 from tests.factories import ArticleFactory, StoreFactory
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
-
-
-def at(day: int, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(2025, 5, day, hour))
-
-
-@pytest.fixture
-def article():
-    return ArticleFactory.create(number="BIKE-1", condition=Condition.GOOD)
 
 
 def record(article, kind, **fields):

@@ -1,24 +1,20 @@
 """Maintenance, repair and cleaning, with and without downtime (SPEC.md "Events")."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from articles import services
 from articles.models import Condition, Event, EventKind, Status
 from tests.factories import ArticleFactory
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 
 
-def at(day: int, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(2025, 5, day, hour))
-
-
 @pytest.fixture
 def article():
+    """The shared ``article``, in fair condition, so that servicing can change it."""
     return ArticleFactory.create(number="BIKE-1", condition=Condition.FAIR)
 
 

@@ -1,25 +1,15 @@
 """Who can go on a rental or subscription, and when (SPEC.md "Status lifecycle")."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from articles import services
 from articles.models import Allocation, Article, Condition, Event, EventKind, Status
 from tests.factories import ArticleFactory, EventFactory
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
-
-
-def at(day: int, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(2025, 5, day, hour))
-
-
-@pytest.fixture
-def article():
-    return ArticleFactory.create(number="BIKE-1", condition=Condition.GOOD)
 
 
 @pytest.mark.parametrize("kind", [EventKind.RENTAL, EventKind.SUBSCRIPTION])

@@ -4,12 +4,12 @@ import datetime as dt
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from articles import services
 from articles.models import EventKind
 from tests.factories import SKUFactory, StoreFactory, UserFactory
+from tests.helpers import at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +46,7 @@ def fleet(manager):
             manufacturer="KTM" if index % 2 else "Atomic",
             acting_user=manager,
         )
-        start = timezone.make_aware(dt.datetime(2025, 5, 3 + index % 5, 9))
+        start = at(3 + index % 5, 9)
         services.usage_start(
             article=article,
             started_at=start,
@@ -136,7 +136,7 @@ def test_manager_rents_an_article_is_refused_a_second_rental_and_ends_it(
     expect(page.get_by_text("End open rental")).to_have_count(0)
     screenshot("article-after-return")
     rental = article.events.get(kind=EventKind.RENTAL, reference="R-25900")
-    assert rental.ended_at == timezone.make_aware(dt.datetime(2025, 6, 12, 18))
+    assert rental.ended_at == at(12, 18, month=6)
 
 
 def test_manager_transfers_articles_with_a_changelist_action(page, live_server, fleet, screenshot):

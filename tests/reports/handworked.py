@@ -19,7 +19,6 @@ from io import StringIO
 from typing import Any
 
 from django.core.management import call_command
-from django.utils import timezone
 
 from articles import services
 from articles.models import Article, Store
@@ -49,16 +48,6 @@ def report_csv(kind: str, *args: str, as_of: str = AS_OF) -> list[str]:
 
 def by_key(rows: list[dict[str, Any]], key: str = "number") -> dict[str, dict[str, Any]]:
     return {row[key]: row for row in rows}
-
-
-def moment(
-    day: dt.date | str, hour: int = 0, minute: int = 0, second: int = 0, microsecond: int = 0
-) -> dt.datetime:
-    """An instant on ``day`` (a date or ``"YYYY-MM-DD"``) in the installation's time zone."""
-    if isinstance(day, str):
-        day = dt.date.fromisoformat(day)
-    clock = dt.time(hour, minute, second, microsecond)
-    return timezone.make_aware(dt.datetime.combine(day, clock))
 
 
 def sku(code: str, **fields: Any) -> SKU:

@@ -12,21 +12,17 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from articles import services
 from articles.models import Article
 from reports.figures import selloff_candidates
 from skus.models import SKU
 from tests.factories import SKUFactory, StoreFactory
+from tests.helpers import moment
 
 pytestmark = pytest.mark.django_db
 
 AS_OF = dt.date(2025, 6, 30)
-
-
-def at(day: str, hour: int = 0) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour)))
 
 
 def add(sku: SKU, number: str, purchased_on: str, price: str = "1000.00", **fields) -> Article:
@@ -41,7 +37,9 @@ def add(sku: SKU, number: str, purchased_on: str, price: str = "1000.00", **fiel
 
 
 def rent(article: Article, start: str, end: str, revenue: str = "0") -> None:
-    services.usage_start(article=article, started_at=at(start), ended_at=at(end), revenue=revenue)
+    services.usage_start(
+        article=article, started_at=moment(start), ended_at=moment(end), revenue=revenue
+    )
 
 
 def candidates(**kwargs) -> dict[str, dict]:
@@ -91,11 +89,17 @@ def test_surplus_sku_flags_its_weakest_articles_ties_by_number():
 def test_new_one_earns_more_when_the_sku_has_no_surplus():
     sku = SKUFactory.create(code="RENEW", replacement_price=Decimal("1000.00"))
     old = add(sku, "N-1", "2023-07-01")
-    services.money_record(article=old, kind="income", revenue="900", occurred_at=at("2023-08-01"))
-    services.money_record(article=old, kind="income", revenue="200", occurred_at=at("2025-03-01"))
+    services.money_record(
+        article=old, kind="income", revenue="900", occurred_at=moment("2023-08-01")
+    )
+    services.money_record(
+        article=old, kind="income", revenue="200", occurred_at=moment("2025-03-01")
+    )
     gone = add(sku, "N-2", "2023-07-01")
-    services.money_record(article=gone, kind="income", revenue="1500", occurred_at=at("2023-09-01"))
-    services.article_sell(article=gone, price="300", occurred_at=at("2024-12-01"))
+    services.money_record(
+        article=gone, kind="income", revenue="1500", occurred_at=moment("2023-09-01")
+    )
+    services.article_sell(article=gone, price="300", occurred_at=moment("2024-12-01"))
     rows = candidates()
     # N-1, age 731 days: value_loss 639.61 - 511.69 = 127.92; keep 200 - 127.92 = 72.08.
     # Challenger: median(900, 1500) - 200 = 1000; gain 1000 - 72.08 = 927.92 > 100.
@@ -109,9 +113,11 @@ def test_new_one_earns_more_when_the_sku_has_no_surplus():
 def test_reasons_are_listed_in_spec_order():
     sku = SKUFactory.create(code="ALL", expected_lifetime_days=900)
     worn = add(sku, "W-1", "2023-01-01")  # age 912 days
-    services.money_record(article=worn, kind="income", revenue="2000", occurred_at=at("2023-02-01"))
-    services.money_record(article=worn, kind="expense", cost="10", occurred_at=at("2025-02-01"))
-    services.inspection_record(article=worn, condition="poor", occurred_at=at("2025-03-01"))
+    services.money_record(
+        article=worn, kind="income", revenue="2000", occurred_at=moment("2023-02-01")
+    )
+    services.money_record(article=worn, kind="expense", cost="10", occurred_at=moment("2025-02-01"))
+    services.inspection_record(article=worn, condition="poor", occurred_at=moment("2025-03-01"))
     (row,) = selloff_candidates(as_of=AS_OF)
     # keep: -10 - 28.63 = -38.63. Replacement: its own price 1000; challenger
     # 2000 - 200 = 1800; gain 1838.63 > hurdle 100; surplus max(0, 1 - 0 - 1) = 0.
@@ -132,7 +138,7 @@ def test_only_active_or_out_of_use_rental_articles_owned_a_whole_window_are_cons
     add(sku, "C-young", "2024-07-02")  # owned 364 days
     add(sku, "C-sales", "2024-01-01", allocation="sales")
     lost = add(sku, "C-lost", "2024-01-01")
-    services.article_report_lost(article=lost, occurred_at=at("2025-06-01"))
+    services.article_report_lost(article=lost, occurred_at=moment("2025-06-01"))
     add(sku, "C-out", "2024-07-01", status="out_of_use")
     # Nothing earns anything: every considered article has keep_margin < 0.
     assert list(candidates()) == ["C-out"]
