@@ -24,6 +24,7 @@ from articles import services
 from articles.models import Article, Store
 from skus.models import SKU
 from tests.factories import SKUFactory, StoreFactory
+from tests.helpers import bought
 
 AS_OF = "2025-06-30"
 
@@ -63,14 +64,7 @@ def article(
 ) -> Article:
     """An article entered through ``services.article_create`` (with its acquisition event)."""
     store = fields.pop("store", None) or _main_store()
-    return services.article_create(
-        sku=sku,
-        store=store,
-        number=number,
-        purchased_on=dt.date.fromisoformat(purchased_on),
-        purchase_price=Decimal(price),
-        **fields,
-    )
+    return bought(sku, number, purchased_on, price, store=store, **fields)
 
 
 def rental(item: Article, start: dt.datetime, end: dt.datetime | None, revenue: str = "0", **kw):

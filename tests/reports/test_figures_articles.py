@@ -14,7 +14,7 @@ from articles import services
 from articles.models import Article, Event, EventKind, Status
 from reports.figures import article_figures
 from tests.factories import ArticleFactory, EventFactory, SKUFactory, StoreFactory
-from tests.helpers import moment
+from tests.helpers import bought, moment
 
 pytestmark = pytest.mark.django_db
 
@@ -23,14 +23,7 @@ AS_OF = dt.date(2025, 6, 30)
 
 def new_article(number="A-1", purchased_on="2025-01-01", price="1000.00", **fields) -> Article:
     sku = fields.pop("sku", None) or SKUFactory.create(code="BIKE")
-    return services.article_create(
-        sku=sku,
-        store=fields.pop("store", None) or StoreFactory.create(),
-        number=number,
-        purchased_on=dt.date.fromisoformat(purchased_on),
-        purchase_price=Decimal(price),
-        **fields,
-    )
+    return bought(sku, number, purchased_on, price, **fields)
 
 
 def figures_of(article: Article, as_of: dt.date = AS_OF) -> dict:

@@ -10,11 +10,10 @@ from decimal import Decimal
 import pytest
 
 from articles import services
-from articles.models import Article
 from reports.figures import fleet_monthly_totals, sku_figures
 from skus.models import SKU
 from tests.factories import SKUFactory, StoreFactory
-from tests.helpers import moment
+from tests.helpers import bought, moment
 
 pytestmark = pytest.mark.django_db
 
@@ -26,17 +25,6 @@ def days_before_t(days: int) -> str:
     return (dt.date(2025, 7, 1) - dt.timedelta(days=days)).isoformat()
 
 
-def add(sku: SKU, number: str, purchased_on: str, price: str = "1000.00", **fields) -> Article:
-    return services.article_create(
-        sku=sku,
-        store=fields.pop("store", None) or StoreFactory.create(),
-        number=number,
-        purchased_on=dt.date.fromisoformat(purchased_on),
-        purchase_price=Decimal(price),
-        **fields,
-    )
-
-
 def figures_of(sku: SKU, **kwargs) -> dict:
     (row,) = sku_figures(
         as_of=kwargs.pop("as_of", AS_OF), skus=SKU.objects.filter(pk=sku.pk), **kwargs
@@ -46,7 +34,7 @@ def figures_of(sku: SKU, **kwargs) -> dict:
 
 def test_a_sku_without_disposals_has_empty_medians():
     sku = SKUFactory.create(code="NEW")
-    add(sku, "N-1", "2025-06-01")
+    bought(sku, "N-1", "2025-06-01")
     row = figures_of(sku)
     assert row["disposed"] == 0
     assert row["median_lifetime_days"] is None
@@ -69,17 +57,17 @@ def test_a_sku_without_articles_is_listed_with_zeros():
 
 def test_sums_means_and_counts():
     sku = SKUFactory.create(code="SUM")
-    one = add(sku, "S-1", days_before_t(10), price="100.00")
+    one = bought(sku, "S-1", days_before_t(10), price="100.00")
     services.usage_start(
         article=one, started_at=moment("2025-06-21"), ended_at=moment("2025-06-26"), revenue="30"
     )
-    two = add(sku, "S-2", days_before_t(20), price="300.00")
+    two = bought(sku, "S-2", days_before_t(20), price="300.00")
     services.money_record(
         article=two, kind="expense", cost="12.50", occurred_at=moment("2025-06-15")
     )
     services.usage_start(article=two, started_at=moment("2025-06-29"), revenue="45")
     # Bought after D: counted as an article, not in the mean utilization (owns 0 days).
-    add(sku, "S-3", "2025-07-15", price="50.00")
+    bought(sku, "S-3", "2025-07-15", price="50.00")
     row = figures_of(sku)
     assert row["articles"] == 3
     assert row["active"] == 3
@@ -98,7 +86,7 @@ def test_medians_of_an_even_count_with_ties():
     # Four articles bought 2025-01-01, retired after 10, 20, 20 and 40 days,
     # having been used 1, 2, 3 and 4 times.
     for index, (life, uses) in enumerate(((10, 1), (20, 2), (20, 3), (40, 4))):
-        article = add(sku, f"M-{index}", "2025-01-01")
+        article = bought(sku, f"M-{index}", "2025-01-01")
         for use in range(uses):
             services.usage_start(
                 article=article,
@@ -127,13 +115,13 @@ def test_kaplan_meier_with_censored_articles():
         ("K-4", 30, True),
         ("K-5", 40, False),
     ):
-        bought = days_before_t(life if not disposed else 100)
-        article = add(sku, number, bought)
+        purchased_on = days_before_t(life if not disposed else 100)
+        article = bought(sku, number, purchased_on)
         if disposed:
             services.article_sell(
                 article=article,
                 price="1",
-                occurred_at=moment(bought) + dt.timedelta(days=life),
+                occurred_at=moment(purchased_on) + dt.timedelta(days=life),
             )
     row = figures_of(sku)
     # t=10: n=5, d=1, S = 4/5; t=20: n=3 (20, 30, 40), S = 4/5 × 2/3 = 8/15 > 0.5;
@@ -145,23 +133,23 @@ def test_kaplan_meier_with_censored_articles():
 
 def test_kaplan_meier_median_at_exactly_one_half():
     sku = SKUFactory.create(code="HALF")
-    gone = add(sku, "H-1", days_before_t(100))
+    gone = bought(sku, "H-1", days_before_t(100))
     services.article_retire(
         article=gone, occurred_at=moment(days_before_t(100)) + dt.timedelta(days=10)
     )
-    add(sku, "H-2", days_before_t(20))
+    bought(sku, "H-2", days_before_t(20))
     # t=10: n=2, d=1, S = 1/2 <= 0.5.
     assert figures_of(sku)["km_median_lifetime_days"] == Decimal("10")
 
 
 def test_kaplan_meier_is_empty_when_survival_stays_above_one_half():
     sku = SKUFactory.create(code="LONG")
-    gone = add(sku, "L-1", days_before_t(100))
+    gone = bought(sku, "L-1", days_before_t(100))
     services.article_retire(
         article=gone, occurred_at=moment(days_before_t(100)) + dt.timedelta(days=10)
     )
     for index in range(2):
-        add(sku, f"L-{index + 2}", days_before_t(50))
+        bought(sku, f"L-{index + 2}", days_before_t(50))
     # t=10: n=3, S = 2/3; no later disposal.
     assert figures_of(sku)["km_median_lifetime_days"] is None
     assert figures_of(sku)["median_lifetime_days"] == Decimal("10")
@@ -169,9 +157,9 @@ def test_kaplan_meier_is_empty_when_survival_stays_above_one_half():
 
 def test_disposed_is_read_from_the_ledger_at_t():
     sku = SKUFactory.create(code="LED")
-    later = add(sku, "D-1", "2025-01-01")
+    later = bought(sku, "D-1", "2025-01-01")
     services.article_sell(article=later, price="5", occurred_at=moment("2025-07-10"))
-    found = add(sku, "D-2", "2025-01-01")
+    found = bought(sku, "D-2", "2025-01-01")
     services.article_report_lost(article=found, occurred_at=moment("2025-03-01"))
     services.article_found(article=found, occurred_at=moment("2025-03-05"))
     row = figures_of(sku)
@@ -182,7 +170,7 @@ def test_disposed_is_read_from_the_ledger_at_t():
 
 def test_peak_on_order_when_one_usage_ends_as_another_begins():
     sku = SKUFactory.create(code="PEAK")
-    a, b, c, _ = (add(sku, f"P-{n}", "2024-01-01") for n in range(4))
+    a, b, c, _ = (bought(sku, f"P-{n}", "2024-01-01") for n in range(4))
     services.usage_start(article=a, started_at=moment("2025-06-01"), ended_at=moment("2025-06-10"))
     services.usage_start(article=b, started_at=moment("2025-06-10"), ended_at=moment("2025-06-20"))
     row = figures_of(sku)
@@ -197,7 +185,7 @@ def test_peak_on_order_when_one_usage_ends_as_another_begins():
 
 def test_peak_on_order_counts_usages_open_when_the_window_begins():
     sku = SKUFactory.create(code="LONGRUN", selloff_window_days=30)
-    a, b = add(sku, "R-1", "2024-01-01"), add(sku, "R-2", "2024-01-01")
+    a, b = bought(sku, "R-1", "2024-01-01"), bought(sku, "R-2", "2024-01-01")
     # Open since before T - 30 days, and another inside the window.
     services.usage_start(article=a, started_at=moment("2025-04-01"))
     services.usage_start(article=b, started_at=moment("2025-06-20"), ended_at=moment("2025-06-21"))
@@ -208,7 +196,7 @@ def test_peak_on_order_counts_usages_open_when_the_window_begins():
 
 def test_peak_ignores_usages_ended_before_the_window():
     sku = SKUFactory.create(code="OLDUSE")
-    article = add(sku, "O-1", "2023-01-01")
+    article = bought(sku, "O-1", "2023-01-01")
     services.usage_start(
         article=article, started_at=moment("2024-06-01"), ended_at=moment("2024-07-01")
     )
@@ -219,18 +207,18 @@ def test_peak_ignores_usages_ended_before_the_window():
 def test_surplus_counts_only_active_rental_articles():
     sku = SKUFactory.create(code="SURP")
     for n in range(3):
-        add(sku, f"U-{n}", "2024-01-01")
-    add(sku, "U-sales", "2024-01-01", allocation="sales")
-    add(sku, "U-out", "2024-01-01", status="out_of_use")
+        bought(sku, f"U-{n}", "2024-01-01")
+    bought(sku, "U-sales", "2024-01-01", allocation="sales")
+    bought(sku, "U-out", "2024-01-01", status="out_of_use")
     assert figures_of(sku)["surplus"] == 2  # 3 - 0 - 1
 
 
 def test_replacement_price_is_the_latest_purchase_and_the_highest_that_day():
     sku = SKUFactory.create(code="REP")
-    add(sku, "R-1", "2025-01-01", price="900.00")
-    add(sku, "R-2", "2025-03-01", price="950.00")
-    add(sku, "R-3", "2025-03-01", price="980.00")
-    add(sku, "R-4", "2025-08-01", price="2000.00")  # bought after D
+    bought(sku, "R-1", "2025-01-01", price="900.00")
+    bought(sku, "R-2", "2025-03-01", price="950.00")
+    bought(sku, "R-3", "2025-03-01", price="980.00")
+    bought(sku, "R-4", "2025-08-01", price="2000.00")  # bought after D
     row = figures_of(sku)
     assert row["replacement_price"] == Decimal("980.00")
     assert row["renewal_hurdle"] == Decimal("98.00")  # 10 %
@@ -238,7 +226,7 @@ def test_replacement_price_is_the_latest_purchase_and_the_highest_that_day():
 
 def test_sku_settings_override_replacement_price_and_hurdle():
     sku = SKUFactory.create(code="SET", replacement_price=Decimal("1234.56"))
-    add(sku, "S-1", "2025-01-01", price="900.00")
+    bought(sku, "S-1", "2025-01-01", price="900.00")
     row = figures_of(sku)
     assert row["replacement_price"] == Decimal("1234.56")
     assert row["renewal_hurdle"] == Decimal("123.46")  # 123.456 rounded half up
@@ -250,14 +238,14 @@ def test_sku_settings_override_replacement_price_and_hurdle():
 def test_challenger_margin_is_the_median_first_window_net_less_a_years_value_loss():
     sku = SKUFactory.create(code="CH", replacement_price=Decimal("1000.00"))
     # Two rental articles owned at least a year; their first windows [P, P + 365 days).
-    first = add(sku, "C-1", "2023-01-01")
+    first = bought(sku, "C-1", "2023-01-01")
     services.money_record(
         article=first, kind="income", revenue="300", occurred_at=moment("2023-06-01")
     )
     services.money_record(
         article=first, kind="income", revenue="999", occurred_at=moment("2024-01-01")
     )
-    second = add(sku, "C-2", "2024-01-01")
+    second = bought(sku, "C-2", "2024-01-01")
     services.money_record(
         article=second, kind="income", revenue="600", occurred_at=moment("2024-02-01")
     )
@@ -266,11 +254,11 @@ def test_challenger_margin_is_the_median_first_window_net_less_a_years_value_los
     )
     services.article_sell(article=second, price="700", occurred_at=moment("2025-02-01"))
     # Owned less than a year, and a sales article: neither qualifies.
-    young = add(sku, "C-3", "2025-01-01")
+    young = bought(sku, "C-3", "2025-01-01")
     services.money_record(
         article=young, kind="income", revenue="5000", occurred_at=moment("2025-02-01")
     )
-    shop = add(sku, "C-4", "2023-01-01", allocation="sales")
+    shop = bought(sku, "C-4", "2023-01-01", allocation="sales")
     services.money_record(
         article=shop, kind="income", revenue="5000", occurred_at=moment("2023-02-01")
     )
@@ -282,8 +270,8 @@ def test_challenger_margin_is_the_median_first_window_net_less_a_years_value_los
 def test_store_limits_the_articles_counted():
     sku = SKUFactory.create(code="ST")
     here, there = StoreFactory.create(name="Here"), StoreFactory.create(name="There")
-    add(sku, "H-1", "2025-01-01", store=here, price="10")
-    add(sku, "H-2", "2025-01-01", store=there, price="20")
+    bought(sku, "H-1", "2025-01-01", store=here, price="10")
+    bought(sku, "H-2", "2025-01-01", store=there, price="20")
     (row,) = sku_figures(as_of=AS_OF, store=here)
     assert row["articles"] == 1
     assert row["purchase_total"] == Decimal("10.00")
@@ -294,7 +282,7 @@ def test_sku_figures_query_count_does_not_grow(django_assert_max_num_queries):
     for code in ("A", "B"):
         sku = SKUFactory.create(code=code)
         for index in range(12):
-            article = add(sku, f"{code}-{index}", "2024-01-01", store=store)
+            article = bought(sku, f"{code}-{index}", "2024-01-01", store=store)
             services.usage_start(
                 article=article, started_at=moment("2025-02-01"), ended_at=moment("2025-02-03")
             )
@@ -308,7 +296,7 @@ def test_sku_figures_query_count_does_not_grow(django_assert_max_num_queries):
 
 def test_fleet_monthly_totals_split_money_and_usage_by_month():
     sku = SKUFactory.create(code="FLEET")
-    article = add(sku, "F-1", "2025-01-01", price="100.00")
+    article = bought(sku, "F-1", "2025-01-01", price="100.00")
     # 30 April 12:00 → 2 May 00:00: 0.5 day in April, 1 day in May.
     services.usage_start(
         article=article,
@@ -322,7 +310,7 @@ def test_fleet_monthly_totals_split_money_and_usage_by_month():
     # Open from 29 June: 2 days up to T.
     services.usage_start(article=article, started_at=moment("2025-06-29"), revenue="8")
     services.article_sell(
-        article=add(sku, "F-2", "2025-01-01"), price="50", occurred_at=moment("2025-06-01")
+        article=bought(sku, "F-2", "2025-01-01"), price="50", occurred_at=moment("2025-06-01")
     )
     rows = fleet_monthly_totals(as_of=AS_OF, months=3)
     assert [row["month"] for row in rows] == [
@@ -343,7 +331,7 @@ def test_fleet_monthly_totals_split_money_and_usage_by_month():
 
 def test_fleet_months_follow_the_installations_time_zone(settings):
     settings.TIME_ZONE = "Europe/Berlin"
-    article = add(SKUFactory.create(code="TZ"), "Z-1", "2025-01-01", price="100.00")
+    article = bought(SKUFactory.create(code="TZ"), "Z-1", "2025-01-01", price="100.00")
     # 1 June 00:30 in Berlin is 31 May 22:30 UTC: it belongs to June.
     services.money_record(
         article=article,
@@ -357,7 +345,7 @@ def test_fleet_months_follow_the_installations_time_zone(settings):
 
 def test_a_sku_window_beyond_a_century_reads_as_a_century():
     sku = SKUFactory.create(code="FOREVER", selloff_window_days=10_000_000)
-    article = add(sku, "F-1", "2000-01-01")
+    article = bought(sku, "F-1", "2000-01-01")
     services.usage_start(
         article=article, started_at=moment("1990-01-01"), ended_at=moment("2001-01-01")
     )
