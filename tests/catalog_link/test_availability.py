@@ -1,3 +1,6 @@
+"""How many of each catalog item can be handed out now, per store and over all stores
+(SPEC.md "Catalog link"): on-order, out-of-use and other-purpose articles do not count."""
+
 import datetime as dt
 
 import pytest

@@ -1,3 +1,5 @@
+"""``catalog_item_save``: the rules of an item's slots, checked by the service that saves it."""
+
 import pytest
 from django.core.exceptions import ValidationError
 
