@@ -1,16 +1,26 @@
+"""Fixtures shared by the tests of every app; plain helpers live in ``tests/helpers.py``."""
+
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
 from articles.models import Article, Event, Store
 from skus.models import SKU
-from tests.factories import UserFactory
+from tests.factories import ArticleFactory, UserFactory
 
 
 @pytest.fixture
-def user(db):
-    return UserFactory()
+def user(db) -> User:
+    return UserFactory.create()
+
+
+@pytest.fixture
+def article(db) -> Article:
+    """BIKE-1: active, for rental, in good condition, with an empty ledger (made by the
+    factory, not by ``article_create``, so it has no acquisition event)."""
+    return ArticleFactory.create(number="BIKE-1")
 
 
 def _ledger_snapshot():

@@ -1,11 +1,14 @@
 """Factories for tests. They skip ``full_clean()`` and the services on purpose: rules
-are tested through the services, and factories only lay out a starting state."""
+are tested through the services, and factories only lay out a starting state.
+
+Call them as ``ArticleFactory.create(...)``: factory-boy types ``create`` as returning
+the model, while calling the class itself is typed as returning the factory."""
 
 import datetime as dt
 from decimal import Decimal
 
 import factory
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -13,9 +16,9 @@ from articles.models import Allocation, Article, Condition, Event, EventKind, St
 from skus.models import SKU
 
 
-class UserFactory(DjangoModelFactory["User"]):
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
-        model = get_user_model()
+        model = User
         django_get_or_create = ("username",)
 
     username = factory.Sequence(lambda n: f"staff{n}")

@@ -9,31 +9,27 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from articles import services
 from articles.admin import ARTICLE_ACTIONS
 from articles.models import Allocation, Article, Event, EventKind, Status
 from tests.factories import SKUFactory, StoreFactory, UserFactory
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:articles_article_changelist")
 
 
-def at(day: int, hour: int = 10, month: int = 5) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(2025, month, day, hour))
-
-
 @pytest.fixture
 def stores():
-    return StoreFactory(name="Innsbruck Centre"), StoreFactory(name="Seefeld")
+    return StoreFactory.create(name="Innsbruck Centre"), StoreFactory.create(name="Seefeld")
 
 
 @pytest.fixture
 def article(stores, user):
     return services.article_create(
-        sku=SKUFactory(code="CITY-M", name="City bike M"),
+        sku=SKUFactory.create(code="CITY-M", name="City bike M"),
         store=stores[0],
         purchased_on=dt.date(2025, 1, 1),
         purchase_price="690",
@@ -51,7 +47,7 @@ def on_rental(article, user):
 @pytest.fixture
 def fleet(stores, user):
     """22 articles of two SKUs in two stores, each with a few ledger entries."""
-    skus = [SKUFactory(code="CITY-M"), SKUFactory(code="SKI-170")]
+    skus = [SKUFactory.create(code="CITY-M"), SKUFactory.create(code="SKI-170")]
     articles = []
     for index in range(22):
         article = services.article_create(
@@ -188,7 +184,7 @@ def test_event_changelist_searches_by_article_number_and_reference(admin_client,
 
 
 def test_event_change_page_is_read_only(admin_client, fleet):
-    event = Event.objects.filter(kind=EventKind.RENTAL).first()
+    event = Event.objects.filter(kind=EventKind.RENTAL)[0]
     response = admin_client.get(reverse("admin:articles_event_change", args=[event.pk]))
     assert response.status_code == 200
     assert 'name="_save"' not in response.text
@@ -217,7 +213,7 @@ def test_store_autocomplete_finds_a_store_by_name(admin_client, stores):
 
 
 def test_article_add_creates_it_through_the_service(admin_client, stores, admin_user):
-    sku = SKUFactory(code="EMTB-M")
+    sku = SKUFactory.create(code="EMTB-M")
     response = admin_client.post(
         reverse("admin:articles_article_add"),
         {
@@ -246,7 +242,7 @@ def test_article_add_creates_it_through_the_service(admin_client, stores, admin_
 
 
 def test_article_add_offers_only_active_or_out_of_use(admin_client, stores):
-    sku = SKUFactory()
+    sku = SKUFactory.create()
     response = admin_client.post(
         reverse("admin:articles_article_add"),
         {
@@ -278,7 +274,7 @@ def test_article_add_shows_a_service_refusal_on_the_form_and_saves_nothing(
     response = admin_client.post(
         reverse("admin:articles_article_add"),
         {
-            "sku": SKUFactory().pk,
+            "sku": SKUFactory.create().pk,
             "allocation": "rental",
             "status": "active",
             "condition": "new",
@@ -578,7 +574,7 @@ def test_end_usages_action_refuses_when_one_is_not_on_order(admin_client, fleet,
 
 
 def test_events_cannot_be_added_changed_or_deleted_in_the_admin(admin_client, fleet):
-    event = Event.objects.first()
+    event = Event.objects.all()[0]
     assert admin_client.get(reverse("admin:articles_event_add")).status_code == 403
     change_url = reverse("admin:articles_event_change", args=[event.pk])
     assert admin_client.post(change_url, {"kind": "note", "notes": "x"}).status_code == 403
@@ -597,7 +593,7 @@ def test_an_article_with_a_ledger_cannot_be_deleted(admin_client, article):
 def test_a_store_with_articles_cannot_be_deleted_but_an_empty_one_can(admin_client, article):
     url = reverse("admin:articles_store_delete", args=[article.store_id])
     assert admin_client.post(url, {"post": "yes"}).status_code == 403
-    empty = StoreFactory(name="Warehouse")
+    empty = StoreFactory.create(name="Warehouse")
     url = reverse("admin:articles_store_delete", args=[empty.pk])
     assert admin_client.post(url, {"post": "yes"}).status_code == 302
 
@@ -617,7 +613,7 @@ def test_anonymous_users_are_sent_to_the_login(client, article):
 
 
 def test_staff_without_permissions_are_refused(client, article):
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(UserFactory.create(is_staff=True))
     assert client.get(CHANGELIST).status_code == 403
     record = reverse("admin:articles_article_record_event", args=[article.pk])
     assert client.post(record, event_data()).status_code == 403
@@ -625,7 +621,7 @@ def test_staff_without_permissions_are_refused(client, article):
 
 
 def test_staff_who_may_only_view_cannot_record_events_or_run_actions(client, fleet):
-    viewer = UserFactory(is_staff=True)
+    viewer = UserFactory.create(is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_article"))
     client.force_login(viewer)
     response = client.get(reverse("admin:articles_article_change", args=[fleet[0].pk]))
@@ -639,7 +635,7 @@ def test_staff_who_may_only_view_cannot_record_events_or_run_actions(client, fle
 
 
 def test_staff_with_the_add_event_permission_can_record(client, article):
-    clerk = UserFactory(is_staff=True)
+    clerk = UserFactory.create(is_staff=True)
     clerk.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_article", "add_event"])
     )

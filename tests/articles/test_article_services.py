@@ -11,22 +11,19 @@ from articles import services
 from articles.models import Allocation, Article, Condition, Event, EventKind, Status
 from skus.models import SKU
 from tests.factories import ArticleFactory, SKUFactory, StoreFactory
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 
 
-def at(day: int, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(2025, 5, day, hour))
-
-
 @pytest.fixture
 def sku():
-    return SKUFactory(code="CITYB")
+    return SKUFactory.create(code="CITYB")
 
 
 @pytest.fixture
 def store():
-    return StoreFactory(name="Harbour")
+    return StoreFactory.create(name="Harbour")
 
 
 def create(sku, store, **fields):
@@ -240,7 +237,7 @@ def test_articles_create_batch_refuses_a_bad_request(kwargs, message, sku, store
 
 
 def test_article_update_changes_descriptive_fields_and_notes_the_change(user):
-    article = ArticleFactory(number="BIKE-1", manufacturer="Gazelle", production_year=2020)
+    article = ArticleFactory.create(number="BIKE-1", manufacturer="Gazelle", production_year=2020)
 
     updated = services.article_update(
         article=article,
@@ -258,7 +255,7 @@ def test_article_update_changes_descriptive_fields_and_notes_the_change(user):
 
 
 def test_article_update_without_a_change_writes_nothing():
-    article = ArticleFactory(number="BIKE-1", manufacturer="Gazelle")
+    article = ArticleFactory.create(number="BIKE-1", manufacturer="Gazelle")
 
     services.article_update(article=article, data={"manufacturer": "Gazelle"})
 
@@ -266,7 +263,7 @@ def test_article_update_without_a_change_writes_nothing():
 
 
 def test_article_update_with_equal_values_in_other_types_writes_nothing(assert_refused):
-    article = ArticleFactory(
+    article = ArticleFactory.create(
         number="BIKE-1", purchase_price=Decimal("1000.00"), production_year=2020
     )
 
@@ -278,7 +275,7 @@ def test_article_update_with_equal_values_in_other_types_writes_nothing(assert_r
 
 
 def test_article_update_notes_a_change_given_as_text(user):
-    article = ArticleFactory(number="BIKE-1", purchase_price=Decimal("1000.00"))
+    article = ArticleFactory.create(number="BIKE-1", purchase_price=Decimal("1000.00"))
 
     services.article_update(article=article, data={"purchase_price": "1200.50"})
 
@@ -289,7 +286,7 @@ def test_article_update_notes_a_change_given_as_text(user):
 
 @pytest.mark.parametrize("field", ["status", "store", "condition", "disposed_at", "total_revenue"])
 def test_article_update_refuses_fields_that_change_through_events(field, assert_refused):
-    article = ArticleFactory(number="BIKE-1")
+    article = ArticleFactory.create(number="BIKE-1")
 
     assert_refused(
         services.article_update,
@@ -301,8 +298,8 @@ def test_article_update_refuses_fields_that_change_through_events(field, assert_
 
 
 def test_article_update_refuses_a_number_taken_in_another_case(assert_refused):
-    ArticleFactory(number="BIKE-1")
-    article = ArticleFactory(number="BIKE-2")
+    ArticleFactory.create(number="BIKE-1")
+    article = ArticleFactory.create(number="BIKE-2")
 
     assert_refused(
         services.article_update,
@@ -313,7 +310,7 @@ def test_article_update_refuses_a_number_taken_in_another_case(assert_refused):
 
 
 def test_article_update_accepts_its_own_number_in_another_case():
-    article = ArticleFactory(number="BIKE-1")
+    article = ArticleFactory.create(number="BIKE-1")
 
     services.article_update(article=article, data={"number": "bike-1"})
 
@@ -321,7 +318,7 @@ def test_article_update_accepts_its_own_number_in_another_case():
 
 
 def test_article_update_refuses_a_negative_price(assert_refused):
-    article = ArticleFactory(number="BIKE-1")
+    article = ArticleFactory.create(number="BIKE-1")
 
     error = assert_refused(
         services.article_update,
@@ -333,7 +330,7 @@ def test_article_update_refuses_a_negative_price(assert_refused):
 
 
 def test_article_update_refuses_allocating_an_article_on_order_to_sales(assert_refused):
-    article = ArticleFactory(number="BIKE-1")
+    article = ArticleFactory.create(number="BIKE-1")
     services.usage_start(article=article, started_at=at(3))
 
     assert_refused(
@@ -349,14 +346,14 @@ def test_article_update_refuses_allocating_an_article_on_order_to_sales(assert_r
 
 
 def test_store_get_or_create_finds_a_store_case_insensitively():
-    store = StoreFactory(name="Harbour")
+    store = StoreFactory.create(name="Harbour")
 
     assert services.store_get_or_create(name=" harbour ") == store
     assert services.store_get_or_create(name="Old Town").name == "Old Town"
 
 
 def test_store_get_or_create_returns_a_store_created_meanwhile(monkeypatch):
-    harbour = StoreFactory(name="Harbour")
+    harbour = StoreFactory.create(name="Harbour")
     # Another session creates "Harbour" between the look-up and the insert.
     monkeypatch.setattr(QuerySet, "first", lambda queryset: None)
     assert services.store_get_or_create(name="HARBOUR") == harbour
@@ -370,7 +367,7 @@ def test_store_get_or_create_refuses_an_empty_name(assert_refused):
 
 
 def test_inspection_sets_the_condition(user):
-    article = ArticleFactory(condition=Condition.NEW)
+    article = ArticleFactory.create(condition=Condition.NEW)
 
     event = services.inspection_record(
         article=article, condition=Condition.FAIR, occurred_at=at(3), cost="5", acting_user=user
@@ -387,14 +384,14 @@ def test_inspection_sets_the_condition(user):
     [("", "An inspection needs the grade it found"), ("mint", "not a valid choice")],
 )
 def test_inspection_refuses_a_missing_or_unknown_grade(condition, message, assert_refused):
-    article = ArticleFactory()
+    article = ArticleFactory.create()
 
     assert_refused(services.inspection_record, message, article=article, condition=condition)
 
 
 def test_transfer_sets_the_store():
-    article = ArticleFactory()
-    destination = StoreFactory(name="Old Town")
+    article = ArticleFactory.create()
+    destination = StoreFactory.create(name="Old Town")
 
     event = services.article_transfer(
         article=article, store=destination, occurred_at=at(3), cost="12"
@@ -407,8 +404,8 @@ def test_transfer_sets_the_store():
 
 def test_transfer_of_a_lost_article_is_accepted():
     """A lost article that turns up in another store is recorded where it is."""
-    article = ArticleFactory(status=Status.LOST, disposed_at=at(1))
-    destination = StoreFactory()
+    article = ArticleFactory.create(status=Status.LOST, disposed_at=at(1))
+    destination = StoreFactory.create()
 
     services.article_transfer(article=article, store=destination, occurred_at=at(3))
 
@@ -417,19 +414,19 @@ def test_transfer_of_a_lost_article_is_accepted():
 
 @pytest.mark.parametrize(("status", "label"), [(Status.SOLD, "sold"), (Status.RETIRED, "retired")])
 def test_transfer_refuses_a_sold_or_retired_article(status, label, assert_refused):
-    article = ArticleFactory(number="BIKE-1", status=status, disposed_at=at(1))
+    article = ArticleFactory.create(number="BIKE-1", status=status, disposed_at=at(1))
 
     assert_refused(
         services.article_transfer,
         f"^BIKE-1 is {label}; it can no longer move\\.$",
         article=article,
-        store=StoreFactory(),
+        store=StoreFactory.create(),
     )
 
 
 def test_transfer_refuses_the_store_the_article_is_in(assert_refused):
-    store = StoreFactory(name="Harbour")
-    article = ArticleFactory(number="BIKE-1", store=store)
+    store = StoreFactory.create(name="Harbour")
+    article = ArticleFactory.create(number="BIKE-1", store=store)
 
     assert_refused(
         services.article_transfer, "^BIKE-1 is already in Harbour\\.$", article=article, store=store
@@ -448,7 +445,7 @@ def test_transfer_refuses_the_store_the_article_is_in(assert_refused):
     ],
 )
 def test_money_record_writes_the_amounts(kind, revenue, cost, user):
-    article = ArticleFactory()
+    article = ArticleFactory.create()
 
     event = services.money_record(
         article=article,
@@ -477,13 +474,13 @@ def test_money_record_writes_the_amounts(kind, revenue, cost, user):
     ],
 )
 def test_money_record_refuses_bad_amounts(kwargs, message, assert_refused):
-    article = ArticleFactory()
+    article = ArticleFactory.create()
 
     assert_refused(services.money_record, message, article=article, **kwargs)
 
 
 def test_note_record_writes_a_remark(user):
-    article = ArticleFactory()
+    article = ArticleFactory.create()
 
     event = services.note_record(article=article, notes="Bell missing.", acting_user=user)
 
@@ -493,7 +490,7 @@ def test_note_record_writes_a_remark(user):
 
 def test_note_record_refuses_an_empty_note(assert_refused):
     assert_refused(
-        services.note_record, "A note needs some text", article=ArticleFactory(), notes="  "
+        services.note_record, "A note needs some text", article=ArticleFactory.create(), notes="  "
     )
 
 
@@ -532,7 +529,9 @@ def test_stored_totals_follow_every_money_event(sku, store):
 
     services.service_record(article=article, kind=EventKind.REPAIR, occurred_at=at(7), cost="40")
     services.inspection_record(article=article, condition="good", occurred_at=at(7), cost="5")
-    services.article_transfer(article=article, store=StoreFactory(), occurred_at=at(8), cost="12")
+    services.article_transfer(
+        article=article, store=StoreFactory.create(), occurred_at=at(8), cost="12"
+    )
     assert totals(article) == (2, Decimal("92.50"), Decimal("67.50"), 0)
 
     event = services.service_record(
@@ -546,7 +545,7 @@ def test_stored_totals_follow_every_money_event(sku, store):
 
 
 def test_stored_totals_count_a_loss_payout_as_revenue():
-    article = ArticleFactory()
+    article = ArticleFactory.create()
 
     services.article_report_lost(article=article, occurred_at=at(3), revenue="250", cost="20")
 
@@ -554,8 +553,8 @@ def test_stored_totals_count_a_loss_payout_as_revenue():
 
 
 def test_article_totals_refresh_rebuilds_totals_from_the_ledger():
-    article = ArticleFactory(total_revenue=Decimal("999"), total_usage_count=9)
-    other = ArticleFactory(total_revenue=Decimal("5"))
+    article = ArticleFactory.create(total_revenue=Decimal("999"), total_usage_count=9)
+    other = ArticleFactory.create(total_revenue=Decimal("5"))
     Event.objects.create(article=article, kind=EventKind.RENTAL, occurred_at=at(1), revenue=20)
     Event.objects.create(article=article, kind=EventKind.SALE, occurred_at=at(2), revenue=100)
 
@@ -576,7 +575,7 @@ def number_check_misses(monkeypatch):
 def test_a_duplicate_number_caught_by_the_database_is_refused_clearly(
     number_check_misses, sku, store, assert_refused
 ):
-    ArticleFactory(number="BIKE-7")
+    ArticleFactory.create(number="BIKE-7")
 
     error = assert_refused(
         services.article_create,
@@ -592,8 +591,8 @@ def test_a_duplicate_number_caught_by_the_database_is_refused_clearly(
 def test_a_duplicate_number_edit_caught_by_the_database_is_refused_clearly(
     number_check_misses, assert_refused
 ):
-    ArticleFactory(number="BIKE-7")
-    article = ArticleFactory(number="BIKE-8")
+    ArticleFactory.create(number="BIKE-7")
+    article = ArticleFactory.create(number="BIKE-8")
 
     assert_refused(
         services.article_update,

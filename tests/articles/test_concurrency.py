@@ -1,19 +1,18 @@
 """Two people starting a usage on the same article at the same moment (PostgreSQL only:
 SQLite has neither row locks nor concurrent writers)."""
 
-import datetime as dt
 import threading
 import time
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
 
 from articles import services
 from articles.models import Article, Event, EventKind, Status
 from articles.services import usages as usage_services
 from tests.factories import ArticleFactory, EventFactory, UserFactory
+from tests.helpers import at
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -26,15 +25,11 @@ pytestmark = [
 TIMEOUT = 30  # seconds; only reached if a thread hangs
 
 
-def at(day: int, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(2025, 5, day, hour))
-
-
 def start_together(article, users):
     """Start a rental on ``article`` from one thread per user, released together by a
     barrier; return each thread's outcome: the Event, or the ValidationError."""
     barrier = threading.Barrier(len(users))
-    outcomes = {}
+    outcomes: dict[str, Event | Exception] = {}
 
     def run(user):
         try:
@@ -57,8 +52,8 @@ def start_together(article, users):
 
 
 def test_two_simultaneous_usage_starts_give_exactly_one_usage():
-    article = ArticleFactory(number="BIKE-1")
-    users = [UserFactory(username="anna"), UserFactory(username="ben")]
+    article = ArticleFactory.create(number="BIKE-1")
+    users = [UserFactory.create(username="anna"), UserFactory.create(username="ben")]
 
     outcomes = start_together(article, users)
 
@@ -74,6 +69,7 @@ def test_two_simultaneous_usage_starts_give_exactly_one_usage():
     ]
     stored = Event.objects.get(article=article)
     assert (stored.kind, stored.pk, stored.ended_at) == (EventKind.RENTAL, winner.pk, None)
+    assert stored.recorded_by is not None
     assert stored.recorded_by.username == winner.reference.removeprefix("ORD-")
 
 
@@ -97,8 +93,10 @@ def check_misses_once(monkeypatch):
 def test_an_overlap_caught_by_the_database_is_refused_with_the_same_message(
     check_misses_once, assert_refused
 ):
-    article = ArticleFactory(number="BIKE-1")
-    EventFactory(article=article, kind=EventKind.RENTAL, occurred_at=at(3, 9), reference="ORD-118")
+    article = ArticleFactory.create(number="BIKE-1")
+    EventFactory.create(
+        article=article, kind=EventKind.RENTAL, occurred_at=at(3, 9), reference="ORD-118"
+    )
 
     assert_refused(
         services.usage_start,
@@ -114,8 +112,8 @@ def test_an_overlap_caught_only_by_the_database_still_gets_a_clear_message(
     monkeypatch, assert_refused
 ):
     monkeypatch.setattr(usage_services, "_refuse_overlap", lambda article, start, end: None)
-    article = ArticleFactory(number="BIKE-1")
-    EventFactory(article=article, kind=EventKind.RENTAL, occurred_at=at(3), ended_at=at(7))
+    article = ArticleFactory.create(number="BIKE-1")
+    EventFactory.create(article=article, kind=EventKind.RENTAL, occurred_at=at(3), ended_at=at(7))
 
     assert_refused(
         services.usage_start,
@@ -145,9 +143,9 @@ def test_usage_start_decides_on_the_article_as_a_concurrent_change_left_it():
     """While another transaction takes the article out of use, usage_start waits for
     its row lock and then refuses; deciding on the row read before would put an
     out-of-use article on rental."""
-    article = ArticleFactory(number="BIKE-1")
+    article = ArticleFactory.create(number="BIKE-1")
     held, release = threading.Event(), threading.Event()
-    outcome = []
+    outcome: list[Event | Exception] = []
 
     def take_out_of_use():
         try:

@@ -1,25 +1,15 @@
 """Sale (with buy-out), retirement, loss and found (SPEC.md "Status lifecycle")."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from articles import services
 from articles.models import Article, Event, EventKind, Status
 from tests.factories import ArticleFactory
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
-
-
-def at(day: int, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(2025, 5, day, hour))
-
-
-@pytest.fixture
-def article():
-    return ArticleFactory(number="BIKE-1")
 
 
 def test_sale_of_an_article_in_stock(article, user):
@@ -206,7 +196,7 @@ def test_found_before_the_loss_is_refused(article, assert_refused):
 )
 def test_found_refuses_an_article_that_is_not_lost(status, label, assert_refused):
     disposed_at = at(1) if status == Status.SOLD else None
-    article = ArticleFactory(number="BIKE-1", status=status, disposed_at=disposed_at)
+    article = ArticleFactory.create(number="BIKE-1", status=status, disposed_at=disposed_at)
 
     assert_refused(services.article_found, f"^BIKE-1 is {label}, not lost\\.$", article=article)
 

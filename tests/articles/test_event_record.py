@@ -2,25 +2,17 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.utils import timezone
 
 from articles import services
 from articles.models import Condition, Event, EventKind, Status
 from tests.factories import ArticleFactory, StoreFactory
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
-
-
-def at(day: int, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(2025, 5, day, hour))
-
-
-@pytest.fixture
-def article():
-    return ArticleFactory(number="BIKE-1", condition=Condition.GOOD)
 
 
 def record(article, kind, **fields):
@@ -28,7 +20,7 @@ def record(article, kind, **fields):
 
 
 # Every kind a row may have, with a valid row of it and what the article looks like after.
-ROWS = {
+ROWS: dict[str, tuple[dict[str, Any], dict[str, str]]] = {
     "rental": ({"ended_at": at(5), "revenue": "30", "condition": "fair"}, {"condition": "fair"}),
     "subscription": ({"revenue": "49"}, {"status": "active"}),
     "maintenance": ({"cost": "10"}, {"status": "active"}),
@@ -55,7 +47,7 @@ def test_rows_cover_every_kind_but_the_acquisition():
 def test_event_record_dispatches_every_kind(kind, article, user):
     fields, expected = ROWS[kind]
     if kind == "transfer":
-        fields = {**fields, "store": StoreFactory(name="Old Town")}
+        fields = {**fields, "store": StoreFactory.create(name="Old Town")}
 
     event = record(article, kind, reference="REF-1", acting_user=user, **fields)
 
@@ -102,7 +94,7 @@ def test_usage_row_goes_through_the_usage_rules(article, assert_refused):
 
 
 def test_status_change_row_goes_through_the_lifecycle(assert_refused):
-    article = ArticleFactory(number="BIKE-1", status=Status.SOLD, disposed_at=at(1))
+    article = ArticleFactory.create(number="BIKE-1", status=Status.SOLD, disposed_at=at(1))
 
     assert_refused(
         services.event_record,
@@ -151,7 +143,7 @@ def test_event_record_refuses_a_row_that_does_not_fit_its_kind(
     kind, fields, message, article, assert_refused
 ):
     if fields.get("store") == "store":
-        fields = {**fields, "store": StoreFactory()}
+        fields = {**fields, "store": StoreFactory.create()}
 
     assert_refused(
         services.event_record,
@@ -165,8 +157,8 @@ def test_event_record_refuses_a_row_that_does_not_fit_its_kind(
 
 def test_the_acting_user_is_recorded_on_the_acquisition_and_on_edits(user):
     sku_article = services.article_create(
-        sku=ArticleFactory().sku,
-        store=StoreFactory(),
+        sku=ArticleFactory.create().sku,
+        store=StoreFactory.create(),
         purchased_on=dt.date(2025, 1, 1),
         acting_user=user,
     )

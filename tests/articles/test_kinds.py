@@ -160,9 +160,15 @@ def test_the_totals_of_many_articles_equal_those_of_one():
     """The set-based refresh (PostgreSQL's aggregate UPDATE) sums like the subqueries."""
     articles = ArticleFactory.create_batch(3)
     for article in articles[:2]:
-        EventFactory(article=article, kind=EventKind.RENTAL, occurred_at=T, revenue=Decimal("30"))
-        EventFactory(article=article, kind=EventKind.REPAIR, occurred_at=T, cost=Decimal("12.5"))
-    EventFactory(article=articles[0], kind=EventKind.SALE, occurred_at=LATER, revenue=Decimal("90"))
+        EventFactory.create(
+            article=article, kind=EventKind.RENTAL, occurred_at=T, revenue=Decimal("30")
+        )
+        EventFactory.create(
+            article=article, kind=EventKind.REPAIR, occurred_at=T, cost=Decimal("12.5")
+        )
+    EventFactory.create(
+        article=articles[0], kind=EventKind.SALE, occurred_at=LATER, revenue=Decimal("90")
+    )
     fields = ["total_usage_count", "total_revenue", "total_expenses", "total_sale_proceeds"]
     ids = [article.pk for article in articles]
 

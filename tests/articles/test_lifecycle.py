@@ -1,13 +1,11 @@
 """The status lifecycle table of SPEC.md, cell by cell, through ``article_status_change``."""
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
 from articles import services
 from articles.models import Event, EventKind, Status
 from tests.factories import ArticleFactory
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 
@@ -47,12 +45,8 @@ LABEL = {
 }
 
 
-def at(day: int, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(2025, 5, day, hour))
-
-
 def article_in(status: str):
-    return ArticleFactory(
+    return ArticleFactory.create(
         number="BIKE-1", status=status, disposed_at=at(1) if status in DISPOSED else None
     )
 

@@ -1,26 +1,22 @@
 """Maintenance, repair and cleaning, with and without downtime (SPEC.md "Events")."""
 
-import datetime as dt
 from decimal import Decimal
 from unittest.mock import ANY
 
 import pytest
-from django.utils import timezone
 
 from articles import services
 from articles.models import Condition, Event, EventKind, Status
 from tests.factories import ArticleFactory
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 
 
-def at(day: int, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(2025, 5, day, hour))
-
-
 @pytest.fixture
 def article():
-    return ArticleFactory(number="BIKE-1", condition=Condition.FAIR)
+    """The shared ``article``, in fair condition, so that servicing can change it."""
+    return ArticleFactory.create(number="BIKE-1", condition=Condition.FAIR)
 
 
 def status_of(article) -> str:
@@ -129,7 +125,7 @@ def test_the_later_downtime_may_end_first(article):
 
 
 def test_an_article_already_out_of_use_stays_out_after_a_downtime_that_did_not_take_it_out():
-    article = ArticleFactory(status=Status.OUT_OF_USE)
+    article = ArticleFactory.create(status=Status.OUT_OF_USE)
     event = services.service_record(
         article=article, kind=EventKind.REPAIR, occurred_at=at(3), downtime=True
     )
@@ -153,7 +149,7 @@ def test_a_manual_return_to_active_during_downtime_is_kept_when_the_downtime_end
 
 @pytest.mark.parametrize("status", [Status.SOLD, Status.RETIRED, Status.LOST])
 def test_downtime_does_not_change_a_disposed_article(status):
-    article = ArticleFactory(status=status, disposed_at=at(1))
+    article = ArticleFactory.create(status=status, disposed_at=at(1))
 
     event = services.service_record(
         article=article, kind=EventKind.CLEANING, occurred_at=at(3), downtime=True, cost="9"

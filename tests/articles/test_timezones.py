@@ -23,7 +23,7 @@ def berlin(settings):
 
 
 def test_an_event_at_2330_local_time_belongs_to_that_local_day():
-    article = ArticleFactory(number="BIKE-1")
+    article = ArticleFactory.create(number="BIKE-1")
     late = dt.datetime(2025, 5, 3, 23, 30, tzinfo=BERLIN)
 
     services.note_record(article=article, notes="Returned late.", occurred_at=late)
@@ -37,7 +37,7 @@ def test_an_event_at_2330_local_time_belongs_to_that_local_day():
 
 
 def test_an_event_at_0030_local_time_belongs_to_the_next_local_day_though_utc_says_otherwise():
-    article = ArticleFactory(number="BIKE-1")
+    article = ArticleFactory.create(number="BIKE-1")
     early = dt.datetime(2025, 5, 4, 0, 30, tzinfo=BERLIN)
 
     services.note_record(article=article, notes="Picked up early.", occurred_at=early)
@@ -67,7 +67,7 @@ def test_the_day_the_clocks_go_forward_lasts_23_hours():
 
 def test_the_acquisition_happens_at_local_midnight_of_the_purchase_day():
     article = services.article_create(
-        sku=SKUFactory(), store=StoreFactory(), purchased_on=dt.date(2025, 5, 3)
+        sku=SKUFactory.create(), store=StoreFactory.create(), purchased_on=dt.date(2025, 5, 3)
     )
 
     acquisition = Event.objects.get(article=article, kind=EventKind.ACQUISITION)
@@ -76,7 +76,7 @@ def test_the_acquisition_happens_at_local_midnight_of_the_purchase_day():
 
 
 def test_refusal_messages_show_local_time():
-    article = ArticleFactory(number="BIKE-1")
+    article = ArticleFactory.create(number="BIKE-1")
     services.usage_start(article=article, started_at=dt.datetime(2025, 5, 3, 21, 30, tzinfo=UTC))
 
     with pytest.raises(ValidationError, match="on order since 3 May 2025 23:30"):

@@ -1,26 +1,16 @@
 """Who can go on a rental or subscription, and when (SPEC.md "Status lifecycle")."""
 
-import datetime as dt
 from decimal import Decimal
 from unittest.mock import ANY
 
 import pytest
-from django.utils import timezone
 
 from articles import services
 from articles.models import Allocation, Article, Condition, Event, EventKind, Status
 from tests.factories import ArticleFactory, EventFactory
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
-
-
-def at(day: int, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(2025, 5, day, hour))
-
-
-@pytest.fixture
-def article():
-    return ArticleFactory(number="BIKE-1", condition=Condition.GOOD)
 
 
 @pytest.mark.parametrize("kind", [EventKind.RENTAL, EventKind.SUBSCRIPTION])
@@ -55,7 +45,7 @@ def test_usage_start_puts_an_active_rental_article_on_order(kind, article, user)
 )
 def test_usage_start_refuses_an_article_that_is_not_active(status, label, assert_refused):
     disposed_at = at(1) if status != Status.OUT_OF_USE else None
-    article = ArticleFactory(number="BIKE-1", status=status, disposed_at=disposed_at)
+    article = ArticleFactory.create(number="BIKE-1", status=status, disposed_at=disposed_at)
 
     assert_refused(
         services.usage_start,
@@ -66,7 +56,7 @@ def test_usage_start_refuses_an_article_that_is_not_active(status, label, assert
 
 
 def test_usage_start_refuses_a_sales_allocated_article(assert_refused):
-    article = ArticleFactory(number="BIKE-1", allocation=Allocation.SALES)
+    article = ArticleFactory.create(number="BIKE-1", allocation=Allocation.SALES)
 
     assert_refused(
         services.usage_start,
@@ -222,7 +212,7 @@ def test_usage_end_without_revenue_keeps_the_revenue_recorded_at_the_start(artic
 
 
 def test_usage_end_refuses_an_article_that_is_not_on_order(article, assert_refused):
-    EventFactory(article=article, kind=EventKind.RENTAL, occurred_at=at(1), ended_at=at(2))
+    EventFactory.create(article=article, kind=EventKind.RENTAL, occurred_at=at(1), ended_at=at(2))
 
     assert_refused(
         services.usage_end,

@@ -4,12 +4,12 @@ import datetime as dt
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from articles import services
 from articles.models import EventKind
 from tests.factories import SKUFactory, StoreFactory, UserFactory
+from tests.helpers import at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +18,7 @@ PASSWORD = "journey-pass-123"
 
 @pytest.fixture
 def manager():
-    return UserFactory(
+    return UserFactory.create(
         username="manager",
         is_superuser=True,
         password=PASSWORD,
@@ -28,9 +28,14 @@ def manager():
 @pytest.fixture
 def fleet(manager):
     """22 articles: city bikes in Innsbruck, skis in Seefeld; one ski out of use."""
-    centre, seefeld = StoreFactory(name="Innsbruck Centre"), StoreFactory(name="Seefeld")
-    city = SKUFactory(code="CITY-M", name="City bike, frame M", specifications={"frame": "M"})
-    ski = SKUFactory(code="SKI-170", name="All-mountain ski, 170 cm")
+    centre, seefeld = (
+        StoreFactory.create(name="Innsbruck Centre"),
+        StoreFactory.create(name="Seefeld"),
+    )
+    city = SKUFactory.create(
+        code="CITY-M", name="City bike, frame M", specifications={"frame": "M"}
+    )
+    ski = SKUFactory.create(code="SKI-170", name="All-mountain ski, 170 cm")
     articles = []
     for index in range(22):
         article = services.article_create(
@@ -41,7 +46,7 @@ def fleet(manager):
             manufacturer="KTM" if index % 2 else "Atomic",
             acting_user=manager,
         )
-        start = timezone.make_aware(dt.datetime(2025, 5, 3 + index % 5, 9))
+        start = at(3 + index % 5, 9)
         services.usage_start(
             article=article,
             started_at=start,
@@ -65,10 +70,10 @@ def log_in(page: Page, live_server) -> None:
     expect(page.locator("#site-name")).to_be_visible()
 
 
-def record_event(page: Page, **fields: str) -> None:
+def record_event(page: Page, *, kind: str, occurred_at: tuple[str, str], **fields: str) -> None:
     page.click("text=Record an event")
-    page.select_option("#id_kind", fields.pop("kind"))
-    date, time = fields.pop("occurred_at")
+    page.select_option("#id_kind", kind)
+    date, time = occurred_at
     page.fill("#id_occurred_at_0", date)
     page.fill("#id_occurred_at_1", time)
     for name, value in fields.items():
@@ -131,7 +136,7 @@ def test_manager_rents_an_article_is_refused_a_second_rental_and_ends_it(
     expect(page.get_by_text("End open rental")).to_have_count(0)
     screenshot("article-after-return")
     rental = article.events.get(kind=EventKind.RENTAL, reference="R-25900")
-    assert rental.ended_at == timezone.make_aware(dt.datetime(2025, 6, 12, 18))
+    assert rental.ended_at == at(12, 18, month=6)
 
 
 def test_manager_transfers_articles_with_a_changelist_action(page, live_server, fleet, screenshot):

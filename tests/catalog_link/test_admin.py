@@ -67,7 +67,7 @@ def saves(monkeypatch):
 
 @pytest.fixture
 def bike():
-    city, trekking = SKUFactory(code="CITY-M"), SKUFactory(code="TREK-M")
+    city, trekking = SKUFactory.create(code="CITY-M"), SKUFactory.create(code="TREK-M")
     return catalog_item_save(
         code="BIKE-DAY",
         name="City bike, one day",
@@ -80,9 +80,9 @@ def bike():
 def test_catalog_changelist_renders_with_bounded_queries(
     admin_client, django_assert_max_num_queries
 ):
-    skus = [SKUFactory(code=f"SKI-{length}") for length in range(150, 172, 2)]
+    skus = [SKUFactory.create(code=f"SKI-{length}") for length in range(150, 172, 2)]
     for sku in skus:
-        ArticleFactory(sku=sku)
+        ArticleFactory.create(sku=sku)
     for index, sku in enumerate(skus * 2):
         catalog_item_save(
             code=f"ITEM-{index}",
@@ -98,7 +98,7 @@ def test_catalog_changelist_renders_with_bounded_queries(
 
 
 def test_add_saves_the_item_and_its_slots_through_the_service(admin_client, saves):
-    helmet, city, trekking = (SKUFactory(code=code) for code in ["HELMET", "CITY", "TREK"])
+    helmet, city, trekking = (SKUFactory.create(code=code) for code in ["HELMET", "CITY", "TREK"])
     data = item_data(
         (20, 1, [helmet]),
         (10, 1, [city, trekking]),
@@ -124,7 +124,7 @@ def test_add_refuses_a_product_without_slots_with_the_services_message(admin_cli
 
 
 def test_add_refuses_a_service_with_slots(admin_client):
-    response = admin_client.post(ADD, item_data((1, 1, [SKUFactory()]), kind="service"))
+    response = admin_client.post(ADD, item_data((1, 1, [SKUFactory.create()]), kind="service"))
     assert form_errors(response) == ["A service needs no inventory; remove its slots."]
     assert not CatalogItem.objects.exists()
 
@@ -153,7 +153,7 @@ def test_a_refusal_only_the_service_makes_comes_back_on_the_form(admin_client, m
         raise ValidationError("The storefront is being re-indexed; try again in a minute.")
 
     monkeypatch.setattr(services, "catalog_item_save", refuse)
-    response = admin_client.post(ADD, item_data((1, 1, [SKUFactory()])))
+    response = admin_client.post(ADD, item_data((1, 1, [SKUFactory.create()])))
     assert response.status_code == 200
     assert form_errors(response) == ["The storefront is being re-indexed; try again in a minute."]
     assert not CatalogItem.objects.exists()

@@ -1,3 +1,6 @@
+"""How many of each catalog item can be handed out now, per store and over all stores
+(SPEC.md "Catalog link"): on-order, out-of-use and other-purpose articles do not count."""
+
 import datetime as dt
 
 import pytest
@@ -19,19 +22,19 @@ def fleet():
     Innsbruck: A ×4 active (one on order), H ×2.
     Seefeld:   A ×1 active, A ×1 out of use, A ×1 allocated to sales, B ×1, H ×1.
     """
-    innsbruck, seefeld = StoreFactory(name="Innsbruck"), StoreFactory(name="Seefeld")
-    a, b, h = SKUFactory(code="A"), SKUFactory(code="B"), SKUFactory(code="H")
-    on_order = ArticleFactory(sku=a, store=innsbruck)
-    EventFactory(
+    innsbruck, seefeld = StoreFactory.create(name="Innsbruck"), StoreFactory.create(name="Seefeld")
+    a, b, h = SKUFactory.create(code="A"), SKUFactory.create(code="B"), SKUFactory.create(code="H")
+    on_order = ArticleFactory.create(sku=a, store=innsbruck)
+    EventFactory.create(
         article=on_order, kind=EventKind.RENTAL, occurred_at=timezone.now() - dt.timedelta(days=1)
     )
     ArticleFactory.create_batch(3, sku=a, store=innsbruck)
     ArticleFactory.create_batch(2, sku=h, store=innsbruck)
-    ArticleFactory(sku=a, store=seefeld)
-    ArticleFactory(sku=a, store=seefeld, status=Status.OUT_OF_USE)
-    ArticleFactory(sku=a, store=seefeld, allocation=Allocation.SALES)
-    ArticleFactory(sku=b, store=seefeld)
-    ArticleFactory(sku=h, store=seefeld)
+    ArticleFactory.create(sku=a, store=seefeld)
+    ArticleFactory.create(sku=a, store=seefeld, status=Status.OUT_OF_USE)
+    ArticleFactory.create(sku=a, store=seefeld, allocation=Allocation.SALES)
+    ArticleFactory.create(sku=b, store=seefeld)
+    ArticleFactory.create(sku=h, store=seefeld)
     return {"innsbruck": innsbruck, "seefeld": seefeld, "a": a, "b": b, "h": h}
 
 

@@ -1,3 +1,5 @@
+"""``catalog_item_save``: the rules of an item's slots, checked by the service that saves it."""
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -23,18 +25,18 @@ def test_product_needs_a_slot():
 
 def test_combination_needs_two_slots():
     with pytest.raises(ValidationError, match="A combination .* needs at least 2 slots; it has 1"):
-        save(CatalogItemKind.COMBINATION, [(1, [SKUFactory()])])
+        save(CatalogItemKind.COMBINATION, [(1, [SKUFactory.create()])])
 
 
 def test_service_takes_no_slots():
     with pytest.raises(ValidationError, match="needs no inventory"):
-        save(CatalogItemKind.SERVICE, [(1, [SKUFactory()])])
+        save(CatalogItemKind.SERVICE, [(1, [SKUFactory.create()])])
 
 
 def test_sku_in_two_slots_of_one_item_is_refused():
-    bike = SKUFactory(code="CITY")
+    bike = SKUFactory.create(code="CITY")
     with pytest.raises(ValidationError, match="CITY is in slot 1 and slot 2"):
-        save(CatalogItemKind.COMBINATION, [(1, [bike]), (2, [SKUFactory(), bike])])
+        save(CatalogItemKind.COMBINATION, [(1, [bike]), (2, [SKUFactory.create(), bike])])
     assert not CatalogItem.objects.exists()
 
 
@@ -44,13 +46,13 @@ def test_slot_without_sku_is_refused():
 
 
 def test_code_is_unique_case_insensitively():
-    save(CatalogItemKind.PRODUCT, [(1, [SKUFactory()])], code="bike-day")
+    save(CatalogItemKind.PRODUCT, [(1, [SKUFactory.create()])], code="bike-day")
     with pytest.raises(ValidationError, match="A catalog item with this code already exists."):
-        save(CatalogItemKind.PRODUCT, [(1, [SKUFactory()])], code="BIKE-DAY")
+        save(CatalogItemKind.PRODUCT, [(1, [SKUFactory.create()])], code="BIKE-DAY")
 
 
 def test_saving_again_replaces_the_slots():
-    first, second = SKUFactory(), SKUFactory()
+    first, second = SKUFactory.create(), SKUFactory.create()
     item = save(CatalogItemKind.PRODUCT, [(1, [first])])
     catalog_item_save(
         item=item,

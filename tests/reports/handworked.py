@@ -19,12 +19,12 @@ from io import StringIO
 from typing import Any
 
 from django.core.management import call_command
-from django.utils import timezone
 
 from articles import services
 from articles.models import Article, Store
 from skus.models import SKU
 from tests.factories import SKUFactory, StoreFactory
+from tests.helpers import bought
 
 AS_OF = "2025-06-30"
 
@@ -51,16 +51,6 @@ def by_key(rows: list[dict[str, Any]], key: str = "number") -> dict[str, dict[st
     return {row[key]: row for row in rows}
 
 
-def moment(
-    day: dt.date | str, hour: int = 0, minute: int = 0, second: int = 0, microsecond: int = 0
-) -> dt.datetime:
-    """An instant on ``day`` (a date or ``"YYYY-MM-DD"``) in the installation's time zone."""
-    if isinstance(day, str):
-        day = dt.date.fromisoformat(day)
-    clock = dt.time(hour, minute, second, microsecond)
-    return timezone.make_aware(dt.datetime.combine(day, clock))
-
-
 def sku(code: str, **fields: Any) -> SKU:
     return SKUFactory.create(code=code, **fields)
 
@@ -74,14 +64,7 @@ def article(
 ) -> Article:
     """An article entered through ``services.article_create`` (with its acquisition event)."""
     store = fields.pop("store", None) or _main_store()
-    return services.article_create(
-        sku=sku,
-        store=store,
-        number=number,
-        purchased_on=dt.date.fromisoformat(purchased_on),
-        purchase_price=Decimal(price),
-        **fields,
-    )
+    return bought(sku, number, purchased_on, price, store=store, **fields)
 
 
 def rental(item: Article, start: dt.datetime, end: dt.datetime | None, revenue: str = "0", **kw):

@@ -9,35 +9,21 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from articles import services
 from articles.models import Article, Event, EventKind, Status
 from reports.figures import article_figures
 from tests.factories import ArticleFactory, EventFactory, SKUFactory, StoreFactory
+from tests.helpers import bought, moment
 
 pytestmark = pytest.mark.django_db
 
 AS_OF = dt.date(2025, 6, 30)
 
 
-def at(day: str, hour: int = 0, minute: int = 0) -> dt.datetime:
-    """An instant in the installation's time zone."""
-    return timezone.make_aware(
-        dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour, minute))
-    )
-
-
 def new_article(number="A-1", purchased_on="2025-01-01", price="1000.00", **fields) -> Article:
     sku = fields.pop("sku", None) or SKUFactory.create(code="BIKE")
-    return services.article_create(
-        sku=sku,
-        store=fields.pop("store", None) or StoreFactory.create(),
-        number=number,
-        purchased_on=dt.date.fromisoformat(purchased_on),
-        purchase_price=Decimal(price),
-        **fields,
-    )
+    return bought(sku, number, purchased_on, price, **fields)
 
 
 def figures_of(article: Article, as_of: dt.date = AS_OF) -> dict:
@@ -53,9 +39,9 @@ def test_open_usage_crossing_t_counts_up_to_t():
     article = new_article()
     # 2.5 days completed, then an open rental from 29 June 12:00: 1.5 days up to T.
     services.usage_start(
-        article=article, started_at=at("2025-03-01", 10), ended_at=at("2025-03-03", 22)
+        article=article, started_at=moment("2025-03-01", 10), ended_at=moment("2025-03-03", 22)
     )
-    services.usage_start(article=article, started_at=at("2025-06-29", 12), revenue="50")
+    services.usage_start(article=article, started_at=moment("2025-06-29", 12), revenue="50")
     figures = figures_of(article)
     assert figures["usage_count"] == 2
     assert figures["usage_days"] == Decimal("4")
@@ -68,15 +54,15 @@ def test_money_figures_of_a_plain_article():
     article = new_article()
     services.usage_start(
         article=article,
-        started_at=at("2025-03-01"),
-        ended_at=at("2025-03-02"),
+        started_at=moment("2025-03-01"),
+        ended_at=moment("2025-03-02"),
         revenue="100.00",
     )
     services.money_record(
-        article=article, kind="expense", cost="30.00", occurred_at=at("2025-04-01")
+        article=article, kind="expense", cost="30.00", occurred_at=moment("2025-04-01")
     )
     services.money_record(
-        article=article, kind="income", revenue="0.10", occurred_at=at("2025-04-02")
+        article=article, kind="income", revenue="0.10", occurred_at=moment("2025-04-02")
     )
     figures = figures_of(article)
     assert figures["revenue"] == Decimal("100.10")
@@ -95,7 +81,7 @@ def test_money_figures_of_a_plain_article():
 def test_usage_before_the_purchase_day_counts_from_p():
     article = new_article(purchased_on="2025-01-10")
     services.usage_start(
-        article=article, started_at=at("2025-01-08"), ended_at=at("2025-01-12", 12)
+        article=article, started_at=moment("2025-01-08"), ended_at=moment("2025-01-12", 12)
     )
     figures = figures_of(article)
     # [8 Jan, 12 Jan 12:00) ∩ [10 Jan, T) = 2.5 days.
@@ -111,17 +97,20 @@ def test_usage_continuing_after_disposal_counts_up_to_e():
         purchased_on=dt.date(2025, 1, 1),
         purchase_price=Decimal("100.00"),
         status=Status.SOLD,
-        disposed_at=at("2025-02-01"),
+        disposed_at=moment("2025-02-01"),
     )
     EventFactory.create(
         article=article,
         kind=EventKind.RENTAL,
-        occurred_at=at("2025-01-30"),
-        ended_at=at("2025-02-10"),
+        occurred_at=moment("2025-01-30"),
+        ended_at=moment("2025-02-10"),
         revenue=Decimal("20.00"),
     )
     EventFactory.create(
-        article=article, kind=EventKind.SALE, occurred_at=at("2025-02-01"), revenue=Decimal("60")
+        article=article,
+        kind=EventKind.SALE,
+        occurred_at=moment("2025-02-01"),
+        revenue=Decimal("60"),
     )
     figures = figures_of(article)
     # [30 Jan, 10 Feb) ∩ [1 Jan, 1 Feb) = 2 days; owned 31 days.
@@ -137,9 +126,12 @@ def test_usage_continuing_after_disposal_counts_up_to_e():
 def test_disposal_before_t_ends_ownership_and_value():
     article = new_article(price="500.00")
     services.usage_start(
-        article=article, started_at=at("2025-02-01"), ended_at=at("2025-02-05"), revenue="80"
+        article=article,
+        started_at=moment("2025-02-01"),
+        ended_at=moment("2025-02-05"),
+        revenue="80",
     )
-    services.article_retire(article=article, occurred_at=at("2025-05-01", 12), cost="15.00")
+    services.article_retire(article=article, occurred_at=moment("2025-05-01", 12), cost="15.00")
     figures = figures_of(article)
     # 1 Jan → 1 May 12:00 = 120.5 days.
     assert figures["owned_days"] == Decimal("120.5")
@@ -153,8 +145,8 @@ def test_disposal_before_t_ends_ownership_and_value():
 
 def test_buy_out_ends_the_usage_and_its_price_is_sale_proceeds_not_revenue():
     article = new_article(price="400.00")
-    services.usage_start(article=article, started_at=at("2025-06-01"), revenue="40")
-    services.article_sell(article=article, price="350.00", occurred_at=at("2025-06-11", 6))
+    services.usage_start(article=article, started_at=moment("2025-06-01"), revenue="40")
+    services.article_sell(article=article, price="350.00", occurred_at=moment("2025-06-11", 6))
     figures = figures_of(article)
     assert figures["usage_days"] == Decimal("10.25")
     assert figures["revenue"] == Decimal("40.00")
@@ -166,8 +158,8 @@ def test_buy_out_ends_the_usage_and_its_price_is_sale_proceeds_not_revenue():
 
 def test_loss_while_on_order_ends_the_usage_and_insurance_is_revenue():
     article = new_article(price="200.00")
-    services.usage_start(article=article, started_at=at("2025-06-01"), revenue="20")
-    services.article_report_lost(article=article, occurred_at=at("2025-06-04"), revenue="150")
+    services.usage_start(article=article, started_at=moment("2025-06-01"), revenue="20")
+    services.article_report_lost(article=article, occurred_at=moment("2025-06-04"), revenue="150")
     figures = figures_of(article)
     assert figures["usage_days"] == Decimal("3")
     assert figures["revenue"] == Decimal("170.00")
@@ -178,8 +170,8 @@ def test_loss_while_on_order_ends_the_usage_and_insurance_is_revenue():
 
 def test_lost_then_found_is_disposed_only_while_lost():
     article = new_article(price="100.00")
-    services.article_report_lost(article=article, occurred_at=at("2025-03-01"))
-    services.article_found(article=article, occurred_at=at("2025-04-01"))
+    services.article_report_lost(article=article, occurred_at=moment("2025-03-01"))
+    services.article_found(article=article, occurred_at=moment("2025-04-01"))
     while_lost = figures_of(article, dt.date(2025, 3, 15))
     # Disposed at T (15 Mar): owned from 1 Jan to the loss on 1 Mar, no value.
     assert while_lost["owned_days"] == Decimal("59")
@@ -193,7 +185,7 @@ def test_lost_then_found_is_disposed_only_while_lost():
 def test_purchase_price_zero_leaves_ratios_empty():
     article = new_article(price="0")
     services.money_record(
-        article=article, kind="income", revenue="10", occurred_at=at("2025-02-01")
+        article=article, kind="income", revenue="10", occurred_at=moment("2025-02-01")
     )
     figures = figures_of(article)
     assert figures["payback_ratio"] is None
@@ -206,12 +198,15 @@ def test_purchase_price_zero_leaves_ratios_empty():
 def test_events_exactly_at_t_do_not_count():
     article = new_article()
     services.usage_start(
-        article=article, started_at=at("2025-06-30", 12), ended_at=at("2025-07-01"), revenue="7"
+        article=article,
+        started_at=moment("2025-06-30", 12),
+        ended_at=moment("2025-07-01"),
+        revenue="7",
     )
     services.money_record(
-        article=article, kind="income", revenue="99", occurred_at=at("2025-07-01")
+        article=article, kind="income", revenue="99", occurred_at=moment("2025-07-01")
     )
-    services.usage_start(article=article, started_at=at("2025-07-01"), revenue="5")
+    services.usage_start(article=article, started_at=moment("2025-07-01"), revenue="5")
     figures = figures_of(article)
     # The rental ending exactly at T counts whole; the income and rental at T do not.
     assert figures["usage_count"] == 1
@@ -223,14 +218,14 @@ def test_paid_back_on_is_the_date_the_running_net_reaches_the_price():
     article = new_article(price="100.00")
     for day, revenue in (("2025-02-01", "60"), ("2025-03-01", "40"), ("2025-04-01", "10")):
         services.money_record(
-            article=article, kind="income", revenue=revenue, occurred_at=at(day, 9)
+            article=article, kind="income", revenue=revenue, occurred_at=moment(day, 9)
         )
     services.money_record(
-        article=article, kind="expense", cost="20", occurred_at=at("2025-03-01", 8)
+        article=article, kind="expense", cost="20", occurred_at=moment("2025-03-01", 8)
     )
     # Running net: 60, 40 (1 Mar 08:00), 80 (1 Mar 09:00), 90 (1 Apr): never 100 before...
     services.money_record(
-        article=article, kind="income", revenue="10", occurred_at=at("2025-05-05")
+        article=article, kind="income", revenue="10", occurred_at=moment("2025-05-05")
     )
     # ... 100 on 5 May.
     figures = figures_of(article)
@@ -241,7 +236,7 @@ def test_paid_back_on_is_the_date_the_running_net_reaches_the_price():
 
 def test_sale_revenue_does_not_pay_an_article_back():
     article = new_article(price="100.00")
-    services.article_sell(article=article, price="500", occurred_at=at("2025-02-01"))
+    services.article_sell(article=article, price="500", occurred_at=moment("2025-02-01"))
     figures = figures_of(article)
     assert figures["paid_back_on"] is None
     assert figures["lifetime_profit"] == Decimal("400.00")
@@ -250,10 +245,10 @@ def test_sale_revenue_does_not_pay_an_article_back():
 def test_dollar_utilization_counts_the_last_365_days_only():
     article = new_article(purchased_on="2024-01-01", price="200.00")
     services.money_record(
-        article=article, kind="income", revenue="50", occurred_at=at("2024-06-30")
+        article=article, kind="income", revenue="50", occurred_at=moment("2024-06-30")
     )
     services.money_record(
-        article=article, kind="income", revenue="30", occurred_at=at("2024-07-01")
+        article=article, kind="income", revenue="30", occurred_at=moment("2024-07-01")
     )
     # T - 365 days = 2024-07-01 00:00 (2024 is a leap year): only the 30 counts.
     figures = figures_of(article)
@@ -264,7 +259,7 @@ def test_dollar_utilization_counts_the_last_365_days_only():
 def test_estimated_value_uses_the_current_condition_and_the_skus_rate():
     sku = SKUFactory.create(code="SKI", depreciation_rate=Decimal("0.5"))
     article = new_article(sku=sku, purchased_on="2024-07-01", price="800.00")
-    services.inspection_record(article=article, condition="fair", occurred_at=at("2025-01-01"))
+    services.inspection_record(article=article, condition="fair", occurred_at=moment("2025-01-01"))
     # 365 days old: 800 × 0.5 ^ 1 × 0.50 = 200.
     assert figures_of(article)["estimated_value"] == Decimal("200.00")
 
@@ -282,11 +277,11 @@ def test_evening_event_in_a_non_utc_installation(settings):
     article = new_article(price="100.00")
     # 23:30 on 30 June in Berlin is 21:30 UTC, before T (1 July 00:00 CEST = 22:00 UTC).
     services.money_record(
-        article=article, kind="income", revenue="100", occurred_at=at("2025-06-30", 23, 30)
+        article=article, kind="income", revenue="100", occurred_at=moment("2025-06-30", 23, 30)
     )
     # 00:30 on 1 July in Berlin is after T.
     services.money_record(
-        article=article, kind="income", revenue="5", occurred_at=at("2025-07-01", 0, 30)
+        article=article, kind="income", revenue="5", occurred_at=moment("2025-07-01", 0, 30)
     )
     figures = figures_of(article)
     assert figures["revenue"] == Decimal("100.00")
@@ -300,7 +295,7 @@ def test_paid_back_on_is_a_local_date(settings):
     article = new_article(price="10.00")
     # 00:30 on 15 June in Berlin is still 14 June in UTC.
     services.money_record(
-        article=article, kind="income", revenue="10", occurred_at=at("2025-06-15", 0, 30)
+        article=article, kind="income", revenue="10", occurred_at=moment("2025-06-15", 0, 30)
     )
     assert figures_of(article)["paid_back_on"] == dt.date(2025, 6, 15)
 
@@ -310,7 +305,7 @@ def test_all_articles_sorted_by_number_with_disposed_ones():
     for number in ("B-2", "A-9", "C-1"):
         new_article(number=number, sku=sku)
     services.article_sell(
-        article=Article.objects.get(number="C-1"), price="1", occurred_at=at("2025-02-01")
+        article=Article.objects.get(number="C-1"), price="1", occurred_at=moment("2025-02-01")
     )
     assert [row["number"] for row in article_figures(as_of=AS_OF)] == ["A-9", "B-2", "C-1"]
 
@@ -332,7 +327,10 @@ def test_article_figures_query_count_does_not_grow(django_assert_max_num_queries
     for index in range(25):
         article = new_article(number=f"Q-{index:02d}", sku=sku, store=store)
         services.usage_start(
-            article=article, started_at=at("2025-02-01"), ended_at=at("2025-02-02"), revenue="5"
+            article=article,
+            started_at=moment("2025-02-01"),
+            ended_at=moment("2025-02-02"),
+            revenue="5",
         )
     # One statement (two in a zone with summer time); on PostgreSQL also the
     # savepoint, its release and the SET LOCAL of the report transaction.

@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
-from django.utils import timezone
 
 from articles import services
 from reports.figures import reading, sku_figures
 from tests.factories import SKUFactory, StoreFactory
+from tests.helpers import moment
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -22,10 +22,6 @@ pytestmark = [
 ]
 
 AS_OF = dt.date(2025, 6, 30)
-
-
-def at(day: str) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(day), dt.time()))
 
 
 def build_fleet() -> None:
@@ -39,7 +35,7 @@ def build_fleet() -> None:
             purchase_price=Decimal("100"),
         )
         services.usage_start(
-            article=article, started_at=at("2025-06-0" + str(index + 1)), revenue="10"
+            article=article, started_at=moment("2025-06-0" + str(index + 1)), revenue="10"
         )
 
 

@@ -12,36 +12,22 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from articles import services
 from articles.models import Article
 from reports.figures import selloff_candidates
-from skus.models import SKU
 from tests.factories import SKUFactory, StoreFactory
+from tests.helpers import bought, moment
 
 pytestmark = pytest.mark.django_db
 
 AS_OF = dt.date(2025, 6, 30)
 
 
-def at(day: str, hour: int = 0) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour)))
-
-
-def add(sku: SKU, number: str, purchased_on: str, price: str = "1000.00", **fields) -> Article:
-    return services.article_create(
-        sku=sku,
-        store=fields.pop("store", None) or StoreFactory.create(),
-        number=number,
-        purchased_on=dt.date.fromisoformat(purchased_on),
-        purchase_price=Decimal(price),
-        **fields,
-    )
-
-
 def rent(article: Article, start: str, end: str, revenue: str = "0") -> None:
-    services.usage_start(article=article, started_at=at(start), ended_at=at(end), revenue=revenue)
+    services.usage_start(
+        article=article, started_at=moment(start), ended_at=moment(end), revenue=revenue
+    )
 
 
 def candidates(**kwargs) -> dict[str, dict]:
@@ -50,9 +36,9 @@ def candidates(**kwargs) -> dict[str, dict]:
 
 def test_an_article_earning_less_than_its_value_loss_is_a_candidate():
     sku = SKUFactory.create(code="EARN", replacement_price=Decimal("1000.00"))
-    weak = add(sku, "A-1", "2024-07-01")
+    weak = bought(sku, "A-1", "2024-07-01")
     rent(weak, "2025-01-01", "2025-01-10", revenue="100")
-    strong = add(sku, "A-2", "2024-07-01")
+    strong = bought(sku, "A-2", "2024-07-01")
     rent(strong, "2025-01-05", "2025-01-08", revenue="200")
     rows = candidates()
     # Peak 2 (the rentals overlap), 2 active: surplus 0.
@@ -80,7 +66,7 @@ def test_surplus_sku_flags_its_weakest_articles_ties_by_number():
         ("S-2", "02", "300"),
         ("S-1", "03", "500"),
     ):
-        rent(add(sku, number, "2024-01-01"), f"2025-{month}-01", f"2025-{month}-05", revenue)
+        rent(bought(sku, number, "2024-01-01"), f"2025-{month}-01", f"2025-{month}-05", revenue)
     rows = candidates()
     # keep margins: S-1 356.85, S-2 and S-3 156.85 (tie: S-2 by number).
     assert list(rows) == ["S-2"]
@@ -90,12 +76,18 @@ def test_surplus_sku_flags_its_weakest_articles_ties_by_number():
 
 def test_new_one_earns_more_when_the_sku_has_no_surplus():
     sku = SKUFactory.create(code="RENEW", replacement_price=Decimal("1000.00"))
-    old = add(sku, "N-1", "2023-07-01")
-    services.money_record(article=old, kind="income", revenue="900", occurred_at=at("2023-08-01"))
-    services.money_record(article=old, kind="income", revenue="200", occurred_at=at("2025-03-01"))
-    gone = add(sku, "N-2", "2023-07-01")
-    services.money_record(article=gone, kind="income", revenue="1500", occurred_at=at("2023-09-01"))
-    services.article_sell(article=gone, price="300", occurred_at=at("2024-12-01"))
+    old = bought(sku, "N-1", "2023-07-01")
+    services.money_record(
+        article=old, kind="income", revenue="900", occurred_at=moment("2023-08-01")
+    )
+    services.money_record(
+        article=old, kind="income", revenue="200", occurred_at=moment("2025-03-01")
+    )
+    gone = bought(sku, "N-2", "2023-07-01")
+    services.money_record(
+        article=gone, kind="income", revenue="1500", occurred_at=moment("2023-09-01")
+    )
+    services.article_sell(article=gone, price="300", occurred_at=moment("2024-12-01"))
     rows = candidates()
     # N-1, age 731 days: value_loss 639.61 - 511.69 = 127.92; keep 200 - 127.92 = 72.08.
     # Challenger: median(900, 1500) - 200 = 1000; gain 1000 - 72.08 = 927.92 > 100.
@@ -108,10 +100,12 @@ def test_new_one_earns_more_when_the_sku_has_no_surplus():
 
 def test_reasons_are_listed_in_spec_order():
     sku = SKUFactory.create(code="ALL", expected_lifetime_days=900)
-    worn = add(sku, "W-1", "2023-01-01")  # age 912 days
-    services.money_record(article=worn, kind="income", revenue="2000", occurred_at=at("2023-02-01"))
-    services.money_record(article=worn, kind="expense", cost="10", occurred_at=at("2025-02-01"))
-    services.inspection_record(article=worn, condition="poor", occurred_at=at("2025-03-01"))
+    worn = bought(sku, "W-1", "2023-01-01")  # age 912 days
+    services.money_record(
+        article=worn, kind="income", revenue="2000", occurred_at=moment("2023-02-01")
+    )
+    services.money_record(article=worn, kind="expense", cost="10", occurred_at=moment("2025-02-01"))
+    services.inspection_record(article=worn, condition="poor", occurred_at=moment("2025-03-01"))
     (row,) = selloff_candidates(as_of=AS_OF)
     # keep: -10 - 28.63 = -38.63. Replacement: its own price 1000; challenger
     # 2000 - 200 = 1800; gain 1838.63 > hurdle 100; surplus max(0, 1 - 0 - 1) = 0.
@@ -129,11 +123,11 @@ def test_reasons_are_listed_in_spec_order():
 
 def test_only_active_or_out_of_use_rental_articles_owned_a_whole_window_are_considered():
     sku = SKUFactory.create(code="CONS", replacement_price=Decimal("1000.00"))
-    add(sku, "C-young", "2024-07-02")  # owned 364 days
-    add(sku, "C-sales", "2024-01-01", allocation="sales")
-    lost = add(sku, "C-lost", "2024-01-01")
-    services.article_report_lost(article=lost, occurred_at=at("2025-06-01"))
-    add(sku, "C-out", "2024-07-01", status="out_of_use")
+    bought(sku, "C-young", "2024-07-02")  # owned 364 days
+    bought(sku, "C-sales", "2024-01-01", allocation="sales")
+    lost = bought(sku, "C-lost", "2024-01-01")
+    services.article_report_lost(article=lost, occurred_at=moment("2025-06-01"))
+    bought(sku, "C-out", "2024-07-01", status="out_of_use")
     # Nothing earns anything: every considered article has keep_margin < 0.
     assert list(candidates()) == ["C-out"]
     # A window of 30 days considers the young one too.
@@ -143,7 +137,7 @@ def test_only_active_or_out_of_use_rental_articles_owned_a_whole_window_are_cons
 def test_candidates_are_sorted_by_keep_margin_then_number():
     sku = SKUFactory.create(code="SORT", replacement_price=Decimal("1000.00"))
     for number, revenue in (("Z-1", "50"), ("B-1", "100"), ("A-1", "100")):
-        article = add(sku, number, "2024-07-01")
+        article = bought(sku, number, "2024-07-01")
         # All on order together: peak 3, no surplus.
         rent(article, "2025-01-01", "2025-01-10", revenue)
     rows = selloff_candidates(as_of=AS_OF)
@@ -158,7 +152,7 @@ def test_selloff_query_count_does_not_grow(django_assert_max_num_queries):
     store = StoreFactory.create()
     sku = SKUFactory.create(code="MANY")
     for index in range(25):
-        add(sku, f"M-{index:02d}", "2024-01-01", store=store)
+        bought(sku, f"M-{index:02d}", "2024-01-01", store=store)
     # As sku_figures: four statements, three more on PostgreSQL.
     with django_assert_max_num_queries(7):
         rows = selloff_candidates(as_of=AS_OF)

@@ -11,12 +11,12 @@ import pytest
 
 from articles import services
 from tests.factories import EventFactory, StoreFactory
+from tests.helpers import moment
 from tests.reports.handworked import (
     article,
     by_key,
     expense,
     income,
-    moment,
     rental,
     report,
     report_csv,

@@ -20,12 +20,12 @@ expectations do not depend on where an implementation rounds.
 import pytest
 
 from articles import services
+from tests.helpers import moment
 from tests.reports.handworked import (
     article,
     by_key,
     expense,
     income,
-    moment,
     rental,
     report,
     report_csv,

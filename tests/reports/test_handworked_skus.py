@@ -10,7 +10,8 @@ import pytest
 
 from articles import services
 from tests.factories import StoreFactory
-from tests.reports.handworked import article, by_key, income, moment, rental, report, sku
+from tests.helpers import moment
+from tests.reports.handworked import article, by_key, income, rental, report, sku
 
 pytestmark = pytest.mark.django_db
 

@@ -9,19 +9,15 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import timezone
 
 from articles import services
 from reports.formatting import REPORT_COLUMNS, render_table
 from tests.factories import SKUFactory, StoreFactory
+from tests.helpers import moment
 
 pytestmark = pytest.mark.django_db
 
 AS_OF = "2025-06-30"
-
-
-def at(day: str, hour: int = 0) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour)))
 
 
 def run(*args: str) -> str:
@@ -39,7 +35,7 @@ def fleet():
     )
     # 1 day of 365 owned; 1 / 365 = 0.0027397... → 0.0027
     services.usage_start(
-        article=one, started_at=at("2025-01-01"), ended_at=at("2025-01-02"), revenue="12.5"
+        article=one, started_at=moment("2025-01-01"), ended_at=moment("2025-01-02"), revenue="12.5"
     )
     services.article_create(
         sku=bikes, store=annex, number="B-2", purchased_on=dt.date(2025, 1, 1), purchase_price="0"

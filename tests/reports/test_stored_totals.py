@@ -12,20 +12,16 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import timezone
 
 from articles import services
 from articles.models import Article, EventKind
 from reports.figures import article_figures
 from tests.factories import ArticleFactory, EventFactory, SKUFactory, StoreFactory
+from tests.helpers import moment
 
 pytestmark = pytest.mark.django_db
 
 FAR_FUTURE = dt.date(2099, 12, 31)
-
-
-def at(day: str, hour: int = 0) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour)))
 
 
 def stored_and_computed() -> tuple[dict, dict]:
@@ -50,30 +46,39 @@ def build_history(user) -> None:
     store, other = StoreFactory.create(), StoreFactory.create()
     create = {"sku": sku, "store": store, "purchased_on": dt.date(2025, 1, 1), "acting_user": user}
     bought_out = services.article_create(number="T-1", purchase_price="300", **create)
-    services.usage_start(article=bought_out, started_at=at("2025-02-01"), revenue="25.50")
+    services.usage_start(article=bought_out, started_at=moment("2025-02-01"), revenue="25.50")
     services.article_sell(
-        article=bought_out, price="210", cost="4.99", occurred_at=at("2025-02-03")
+        article=bought_out, price="210", cost="4.99", occurred_at=moment("2025-02-03")
     )
 
     busy = services.article_create(number="T-2", purchase_price="400", **create)
     services.usage_start(
-        article=busy, started_at=at("2025-02-01"), ended_at=at("2025-02-02"), revenue="10.10"
+        article=busy,
+        started_at=moment("2025-02-01"),
+        ended_at=moment("2025-02-02"),
+        revenue="10.10",
     )
-    services.usage_start(article=busy, kind="subscription", started_at=at("2025-03-01"))
-    services.usage_end(article=busy, ended_at=at("2025-04-01"), revenue="99.99", cost="1.01")
+    services.usage_start(article=busy, kind="subscription", started_at=moment("2025-03-01"))
+    services.usage_end(article=busy, ended_at=moment("2025-04-01"), revenue="99.99", cost="1.01")
     services.service_record(
-        article=busy, kind="repair", downtime=True, cost="45", occurred_at=at("2025-04-02")
+        article=busy, kind="repair", downtime=True, cost="45", occurred_at=moment("2025-04-02")
     )
     services.money_record(
-        article=busy, kind="adjustment", revenue="0.01", cost="0.02", occurred_at=at("2025-04-03")
+        article=busy,
+        kind="adjustment",
+        revenue="0.01",
+        cost="0.02",
+        occurred_at=moment("2025-04-03"),
     )
-    services.article_transfer(article=busy, store=other, cost="12", occurred_at=at("2025-04-04"))
+    services.article_transfer(
+        article=busy, store=other, cost="12", occurred_at=moment("2025-04-04")
+    )
 
     lost = services.article_create(number="T-3", purchase_price="0", **create)
-    services.usage_start(article=lost, started_at=at("2025-05-01"), revenue="5")
-    services.article_report_lost(article=lost, revenue="80", occurred_at=at("2025-05-02"))
-    services.article_found(article=lost, occurred_at=at("2025-05-10"))
-    services.article_retire(article=lost, cost="3", occurred_at=at("2025-06-01"))
+    services.usage_start(article=lost, started_at=moment("2025-05-01"), revenue="5")
+    services.article_report_lost(article=lost, revenue="80", occurred_at=moment("2025-05-02"))
+    services.article_found(article=lost, occurred_at=moment("2025-05-10"))
+    services.article_retire(article=lost, cost="3", occurred_at=moment("2025-06-01"))
 
     services.articles_create_batch(sku=sku, count=3, store=store, purchased_on=dt.date(2025, 1, 1))
 
@@ -95,7 +100,7 @@ def test_recompute_figures_rebuilds_totals_that_went_stale(user):
     EventFactory.create(
         article=article,
         kind=EventKind.RENTAL,
-        occurred_at=at("2025-01-05"),
+        occurred_at=moment("2025-01-05"),
         revenue=Decimal("3.30"),
     )
     out = StringIO()

@@ -1,3 +1,6 @@
+"""The report pages: login and permission, bounded queries, the CSV downloads and the
+dashboard's chart data."""
+
 import datetime as dt
 import json
 from decimal import Decimal

@@ -17,14 +17,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def store():
-    return StoreFactory(name="Seefeld")
+    return StoreFactory.create(name="Seefeld")
 
 
 @pytest.fixture
 def skus(store, user):
     """21 SKUs, each with one article."""
     skus = [
-        SKUFactory(code=f"SKI-{length}", name=f"Ski {length} cm") for length in range(150, 192, 2)
+        SKUFactory.create(code=f"SKI-{length}", name=f"Ski {length} cm")
+        for length in range(150, 192, 2)
     ]
     for sku in skus:
         services.article_create(
@@ -81,7 +82,7 @@ def test_sku_autocomplete_finds_a_sku_by_code(admin_client, skus):
 
 
 def test_add_articles_with_a_count_generates_their_numbers(admin_client, store, admin_user):
-    sku = SKUFactory(code="SKI-AM-170")
+    sku = SKUFactory.create(code="SKI-AM-170")
     url = reverse("admin:skus_sku_add_articles", args=[sku.pk])
     assert admin_client.get(url).status_code == 200
     response = admin_client.post(url, batch_data(store, count="3"), follow=True)
@@ -90,14 +91,14 @@ def test_add_articles_with_a_count_generates_their_numbers(admin_client, store, 
     assert [str(m) for m in response.context["messages"]] == [
         "Added 3 article(s) to SKI-AM-170: SKI-AM-170-0001 … SKI-AM-170-0003."
     ]
-    article = sku.articles.first()
+    article = sku.articles.all()[0]
     assert (article.store, article.purchase_price, article.manufacturer) == (store, 549, "Atomic")
     acquisition = article.events.get()
     assert (acquisition.kind, acquisition.recorded_by) == (EventKind.ACQUISITION, admin_user)
 
 
 def test_add_articles_with_a_list_of_numbers(admin_client, store):
-    sku = SKUFactory(code="TENT-3P")
+    sku = SKUFactory.create(code="TENT-3P")
     url = reverse("admin:skus_sku_add_articles", args=[sku.pk])
     admin_client.post(url, batch_data(store, numbers="4006050000011\n\n4006050000028\n"))
     assert list(sku.articles.values_list("number", flat=True)) == [
@@ -117,7 +118,7 @@ def test_add_articles_refuses_the_whole_batch_when_one_number_is_taken(admin_cli
 
 
 def test_add_articles_needs_a_count_or_numbers_but_not_both(admin_client, store):
-    sku = SKUFactory()
+    sku = SKUFactory.create()
     url = reverse("admin:skus_sku_add_articles", args=[sku.pk])
     response = admin_client.post(url, batch_data(store))
     assert response.context["form"].non_field_errors() == ["Give a count or a list of numbers."]
@@ -129,8 +130,8 @@ def test_add_articles_needs_a_count_or_numbers_but_not_both(admin_client, store)
 
 
 def test_add_articles_needs_the_add_article_permission(client, store):
-    sku = SKUFactory()
-    clerk = UserFactory(is_staff=True)
+    sku = SKUFactory.create()
+    clerk = UserFactory.create(is_staff=True)
     clerk.user_permissions.add(Permission.objects.get(codename="view_sku"))
     client.force_login(clerk)
     url = reverse("admin:skus_sku_add_articles", args=[sku.pk])
@@ -147,6 +148,6 @@ def test_anonymous_users_are_sent_to_the_login(client):
 def test_a_sku_with_articles_cannot_be_deleted_but_an_empty_one_can(admin_client, skus):
     url = reverse("admin:skus_sku_delete", args=[skus[0].pk])
     assert admin_client.post(url, {"post": "yes"}).status_code == 403
-    empty = SKUFactory()
+    empty = SKUFactory.create()
     url = reverse("admin:skus_sku_delete", args=[empty.pk])
     assert admin_client.post(url, {"post": "yes"}).status_code == 302
