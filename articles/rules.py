@@ -355,6 +355,18 @@ def money_at_close(
     return events
 
 
+def at_close_note(
+    *, field: str, kind: str, reference: str, given: Decimal, recorded: Decimal
+) -> str:
+    """The note on an event that keeps money named at the end of an open usage or
+    downtime (``money_at_close``): what was named, and what the start recorded."""
+    what = f"{kind_label(kind)}{f' ({reference})' if reference else ''}"
+    return (
+        f"The {field} given at the end of the {what} was {given:.2f}; "
+        f"{recorded:.2f} was recorded at its start."
+    )
+
+
 def check_event_row(
     *,
     kind: str,

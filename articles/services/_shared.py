@@ -216,7 +216,6 @@ def record_at_close(
         "revenue": None if revenue is None or revenue == "" else money(revenue),
         "cost": None if cost is None or cost == "" else money(cost),
     }
-    what = rules.describe_usage(event)
     for kind, revenue_difference, cost_difference in rules.money_at_close(
         recorded_revenue=event.revenue, recorded_cost=event.cost, **given
     ):
@@ -229,8 +228,13 @@ def record_at_close(
             revenue=revenue_difference,
             cost=cost_difference,
             reference=event.reference,
-            notes=f"The {field} given at the end of the {what} was {given[field]}; "
-            f"{getattr(event, field)} was recorded at its start.",
+            notes=rules.at_close_note(
+                field=field,
+                kind=event.kind,
+                reference=event.reference,
+                given=given[field] or ZERO,
+                recorded=getattr(event, field),
+            ),
         )
     if notes.strip():
         record(

@@ -60,25 +60,6 @@ from .writing import replay_write
 ZERO = Decimal("0")
 
 
-def refuse_due(kind: str, *, downtime: bool, due_at: dt.datetime | None) -> None:
-    """Only what may be open has a due date: a usage, or service work with downtime."""
-    if due_at is None:
-        return
-    spec = KINDS[kind]
-    if spec.usage or (spec.service and downtime):
-        return
-    if spec.service:
-        raise ValidationError(
-            {
-                "due_at": "Service work without downtime takes no due date; give status "
-                "out_of_use to open a downtime, or an end for a completed one."
-            }
-        )
-    raise ValidationError(
-        {"due_at": f"{rules.a_kind(kind)} takes no due date; only usages and downtimes do."}
-    )
-
-
 class Replay:
     """Apply the rows read from an events file in memory, then write them."""
 
@@ -271,10 +252,6 @@ class Replay:
                 condition=row[R_CONDITION],
                 store=row[R_STORE],
                 status=row[R_STATUS],
-            )
-            refuse_due(
-                kind,
-                downtime=row[R_STATUS] == Status.OUT_OF_USE or row[R_END] is not None,
                 due_at=row[R_DUE],
             )
         except ValidationError as error:
@@ -509,10 +486,10 @@ class Replay:
                 doing=doing,
             )
             if running is not None:
-                # Not returned: the article keeps the grade it has.
-                self._end_usage(state, running, ended_at=moment, condition="", grade="")
-                self._record(
-                    state, EventKind.NOTE, moment, running.reference, notes=f"Ended by {doing}."
+                # As ``close_usage``: the grade it went out in counts; the disposal that
+                # follows at the same moment says why it ended.
+                self._end_usage(
+                    state, running, ended_at=moment, condition="", grade=running.condition
                 )
         elif before.status == Status.LOST:
             rules.check_found(
@@ -568,7 +545,22 @@ class Replay:
             self._fail(row, "ended_at", error)
             return
         for money_kind, revenue, cost in at_close:
-            self._record(state, money_kind, end, reference, revenue=revenue, cost=cost)
+            field = "revenue" if revenue else "cost"
+            self._record(
+                state,
+                money_kind,
+                end,
+                reference,
+                revenue=revenue,
+                cost=cost,
+                notes=rules.at_close_note(
+                    field=field,
+                    kind=kind,
+                    reference=reference,
+                    given=row[R_REVENUE] if revenue else row[R_COST],
+                    recorded=recorded_revenue if revenue else existing.cost,
+                ),
+            )
         if row[R_NOTES]:
             self._record(state, EventKind.NOTE, end, reference, notes=row[R_NOTES])
         self.result.updated += 1

@@ -20,8 +20,8 @@ HIDDEN = "holds an invisible or control character"
 @pytest.fixture
 def where():
     return {
-        "sku": SKUFactory(code="CITY-M"),
-        "store": StoreFactory(),
+        "sku": SKUFactory.create(code="CITY-M"),
+        "store": StoreFactory.create(),
         "purchased_on": dt.date(2025, 1, 1),
     }
 
@@ -50,7 +50,7 @@ def test_a_full_width_number_is_the_same_article_not_a_twin(where, assert_refuse
 
 
 def test_article_update_normalizes_the_number(assert_refused):
-    article = ArticleFactory(number="OLD-1")
+    article = ArticleFactory.create(number="OLD-1")
 
     services.article_update(article=article, data={"number": " ＯＬＤ-2 "})
     assert Article.objects.get(pk=article.pk).number == "OLD-2"
@@ -58,14 +58,14 @@ def test_article_update_normalizes_the_number(assert_refused):
 
 
 def test_get_by_number_finds_a_full_width_spelling():
-    article = ArticleFactory(number="CITY-M-0001")
+    article = ArticleFactory.create(number="CITY-M-0001")
 
     assert Article.objects.get_by_number(FULL_WIDTH) == article
     assert Article.objects.get_by_number(" city-m-0001 ") == article
 
 
 def test_get_by_number_says_why_a_hidden_character_names_nothing():
-    ArticleFactory(number="CITY-M-0001")
+    ArticleFactory.create(number="CITY-M-0001")
 
     with pytest.raises(Article.DoesNotExist, match=HIDDEN):
         Article.objects.get_by_number(ZERO_WIDTH)
@@ -85,7 +85,7 @@ def test_batch_numbers_are_normalized_and_repeats_found_after_it(where, assert_r
 
 
 def test_store_get_or_create_finds_a_store_by_a_look_alike_name(assert_refused):
-    store = StoreFactory(name="Harbour")
+    store = StoreFactory.create(name="Harbour")
 
     assert services.store_get_or_create(name="Ｈａｒｂｏｕｒ ") == store
     assert Store.objects.count() == 1

@@ -23,7 +23,7 @@ def at(day: int, hour: int = 10) -> dt.datetime:
 
 @pytest.fixture
 def article():
-    return ArticleFactory(number="BIKE-1", condition=Condition.GOOD)
+    return ArticleFactory.create(number="BIKE-1", condition=Condition.GOOD)
 
 
 def _ledger(article, *fields):
@@ -59,7 +59,7 @@ def test_the_grade_given_at_the_return_replaces_the_grade_it_went_out_in(article
 
 
 def test_closing_a_usage_records_who_closed_it_and_when(article, user):
-    opener, closer = UserFactory(username="opener"), UserFactory(username="closer")
+    opener, closer = UserFactory.create(username="opener"), UserFactory.create(username="closer")
     usage = services.usage_start(article=article, started_at=at(3), acting_user=opener)
 
     services.usage_end(article=article, ended_at=at(5), acting_user=closer)
@@ -112,7 +112,7 @@ def test_a_downtime_ends_once_and_its_cost_is_an_expense_of_its_own(article, use
 
 
 def test_a_buy_out_closes_the_usage_in_the_name_of_the_seller(article):
-    seller = UserFactory(username="seller")
+    seller = UserFactory.create(username="seller")
     usage = services.usage_start(article=article, started_at=at(3), revenue="40")
 
     services.article_sell(article=article, price="300", occurred_at=at(6), acting_user=seller)
@@ -198,7 +198,7 @@ def test_the_record_form_refuses_a_negative_income_on_its_field(admin_client, ar
 
 
 def test_who_recorded_and_closed_an_event_survives_the_deletion_of_that_user(admin_client, article):
-    clerk = UserFactory(username="clerk")
+    clerk = UserFactory.create(username="clerk")
     usage = services.usage_start(article=article, started_at=at(3), acting_user=clerk)
     services.usage_end(article=article, ended_at=at(4), acting_user=clerk)
 
@@ -274,15 +274,15 @@ def test_article_create_refuses_a_purchase_date_outside_1900_to_today(day, asser
     assert_refused(
         services.article_create,
         "The purchase date .* must lie between 1900-01-01 and today",
-        sku=SKUFactory(),
-        store=StoreFactory(),
+        sku=SKUFactory.create(),
+        store=StoreFactory.create(),
         purchased_on=day,
     )
 
 
 def test_an_article_bought_before_1970_enters_the_fleet(assert_refused):
     article = services.article_create(
-        sku=SKUFactory(), store=StoreFactory(), purchased_on=dt.date(1965, 6, 1)
+        sku=SKUFactory.create(), store=StoreFactory.create(), purchased_on=dt.date(1965, 6, 1)
     )
 
     assert article.events.get().kind == EventKind.ACQUISITION
@@ -301,7 +301,7 @@ def test_the_batch_form_refuses_a_purchase_date_in_the_future():
     form = ArticleBatchForm(
         {
             "count": "1",
-            "store": StoreFactory().pk,
+            "store": StoreFactory.create().pk,
             "purchased_on": (timezone.localdate() + dt.timedelta(days=1)).isoformat(),
             "purchase_price": "0",
             "allocation": "rental",
@@ -314,7 +314,7 @@ def test_the_batch_form_refuses_a_purchase_date_in_the_future():
 
 
 def test_the_article_form_refuses_a_purchase_date_before_1900(admin_client):
-    sku, store = SKUFactory(), StoreFactory()
+    sku, store = SKUFactory.create(), StoreFactory.create()
     response = admin_client.post(
         reverse("admin:articles_article_add"),
         {

@@ -28,7 +28,7 @@ def ahead(**delta: float) -> dt.datetime:
 
 @pytest.fixture
 def article():
-    return ArticleFactory(number="BIKE-1", condition=Condition.GOOD)
+    return ArticleFactory.create(number="BIKE-1", condition=Condition.GOOD)
 
 
 # --- moments that have happened ---------------------------------------------------------
@@ -36,7 +36,7 @@ def article():
 
 def _services_at(article, moment):
     """Every service that records an event, each called at ``moment``."""
-    store = StoreFactory() if article is not None else Store()
+    store = StoreFactory.create() if article is not None else Store()
     return {
         "usage_start": lambda: services.usage_start(article=article, started_at=moment),
         "service_record": lambda: services.service_record(

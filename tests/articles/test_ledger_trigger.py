@@ -36,7 +36,7 @@ def execute(sql: str, *params: dt.datetime | int | str) -> None:
 @pytest.fixture
 def usage(user):
     return services.usage_start(
-        article=ArticleFactory(), started_at=at(3), revenue="40", acting_user=user
+        article=ArticleFactory.create(), started_at=at(3), revenue="40", acting_user=user
     )
 
 
@@ -77,7 +77,7 @@ def test_closing_cannot_change_anything_else(usage):
 
 
 def test_deleting_a_user_clears_the_account_and_keeps_the_name(usage):
-    closer = UserFactory(username="closer")
+    closer = UserFactory.create(username="closer")
     services.usage_end(article=usage.article, ended_at=at(5), acting_user=closer)
 
     get_user_model().objects.filter(pk__in=[usage.recorded_by_id, closer.pk]).delete()

@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from articles.models import Article, Event, EventKind, Status, Store
 from demo.fleet import ledger_fingerprint
 from skus.models import SKU
+from tests.helpers import delete_events
 
 TODAY = "2026-06-15"
 
@@ -25,7 +26,7 @@ def seed(*args: str) -> str:
 
 
 def wipe() -> None:
-    Event.objects.all().delete()
+    delete_events(Event.objects.all())
     Article.objects.all().delete()
     Store.objects.all().delete()
     SKU.objects.all().delete()

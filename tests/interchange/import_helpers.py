@@ -4,8 +4,6 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-from django.db import connection
-
 from articles.models import Article, Event, Store
 from interchange.columns import ARTICLES, EVENTS
 from skus.models import SKU
@@ -85,18 +83,3 @@ def articles_state(prefix: str = "") -> list[tuple]:
         .select_related("store")
         .order_by("number")
     ]
-
-
-def delete_events(events) -> None:
-    """Delete ``events``, as only a test may: on PostgreSQL the ledger's trigger
-    refuses any DELETE, so triggers are off for the statement (the role a replica
-    applies changes in)."""
-    if connection.vendor != "postgresql":
-        events.delete()
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-        try:
-            events.delete()
-        finally:
-            cursor.execute("SET session_replication_role = DEFAULT")

@@ -421,8 +421,6 @@ def test_sale_while_on_order_ends_the_usage_as_a_buy_out(fleet, tmp_path):
 
     rental = Event.objects.get(kind=EventKind.RENTAL, reference="R1")
     assert (rental.ended_at, rental.notes) == (at(3), "")
-    note = Event.objects.get(kind=EventKind.NOTE, reference="R1")
-    assert (note.occurred_at, note.notes) == (at(3), "Ended by sale.")
     bike = Article.objects.get(number="B-1")
     assert (bike.status, bike.disposed_at, bike.total_sale_proceeds) == (
         Status.SOLD,

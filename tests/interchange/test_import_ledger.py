@@ -17,9 +17,9 @@ from interchange.imports import ImportFailed, articles_import, events_import
 from interchange.operators import SYSTEM_USERNAME
 from skus.models import SKU
 from tests.factories import UserFactory
+from tests.helpers import delete_events
 from tests.interchange.import_helpers import (
     at,
-    delete_events,
     event_row,
     snapshot,
     write_csv,
@@ -104,7 +104,7 @@ def test_due_at_on_a_kind_that_is_never_open_is_refused(bike, tmp_path):
 def test_due_at_on_service_work_without_downtime_is_refused(bike, tmp_path):
     row = event_row("CITY-M-0001", "cleaning", "2025-05-01", due_at="2025-05-02")
 
-    refused(tmp_path, [row], line=2, column="due_at", match="without downtime takes no due date")
+    refused(tmp_path, [row], line=2, column="due_at", match="only with downtime")
 
 
 def test_export_writes_due_at_last_and_it_imports_back(bike, tmp_path):
@@ -265,17 +265,18 @@ def test_the_grade_at_the_return_is_filled_in_when_it_closes(bike, tmp_path):
     assert Article.objects.get(pk=bike.pk).condition == "fair"
 
 
-def test_a_usage_ended_by_a_sale_does_not_grade_the_article(bike, tmp_path):
+def test_a_usage_ended_by_a_sale_grades_the_article_as_it_went_out(bike, tmp_path):
+    """As ``close_usage``: a usage's grade counts when it ends, a buy-out included."""
     sale = event_row("CITY-M-0001", "sale", "2025-05-03T10:00", revenue="500")
 
     imported(tmp_path, [rental(condition="fair"), sale])
 
     assert Event.objects.get(kind=EventKind.RENTAL).ended_at == at(3)
-    assert Article.objects.get(pk=bike.pk).condition == "new"
+    assert Article.objects.get(pk=bike.pk).condition == "fair"
 
 
 def test_closing_fills_in_the_end_once_and_keeps_money_and_notes_as_events(bike, tmp_path):
-    operator = UserFactory(username="kim")
+    operator = UserFactory.create(username="kim")
     imported(tmp_path, [rental(revenue="40", notes="Out.")])
     closing = rental(ended_at="2025-05-03T10:00", revenue="55", notes="Scratch on the frame.")
 
@@ -288,7 +289,13 @@ def test_closing_fills_in_the_end_once_and_keeps_money_and_notes_as_events(bike,
     assert usage.closed_at is not None
     kept = Event.objects.exclude(kind__in=[EventKind.RENTAL, EventKind.ACQUISITION])
     assert sorted(kept.values_list("kind", "occurred_at", "reference", "revenue", "notes")) == [
-        (EventKind.INCOME, at(3), "R1", Decimal("15.00"), ""),
+        (
+            EventKind.INCOME,
+            at(3),
+            "R1",
+            Decimal("15.00"),
+            "The revenue given at the end of the rental (R1) was 55.00; 40.00 was recorded at its start.",
+        ),
         (EventKind.NOTE, at(3), "R1", Decimal("0.00"), "Scratch on the frame."),
     ]
     assert Article.objects.get(pk=bike.pk).total_revenue == Decimal("55.00")
@@ -340,7 +347,14 @@ def test_opened_and_closed_in_one_file_gives_the_same_ledger_as_in_two(bike, tmp
     assert snapshot() == before
     assert one_file == [
         (EventKind.RENTAL, at(1), at(3), Decimal("40.00"), "R1", ""),
-        (EventKind.INCOME, at(3), None, Decimal("15.00"), "R1", ""),
+        (
+            EventKind.INCOME,
+            at(3),
+            None,
+            Decimal("15.00"),
+            "R1",
+            "The revenue given at the end of the rental (R1) was 55.00; 40.00 was recorded at its start.",
+        ),
         (EventKind.NOTE, at(3), None, Decimal("0.00"), "R1", "ok"),
     ]
 
@@ -374,7 +388,7 @@ def test_a_closing_row_with_a_value_its_kind_cannot_hold_is_refused(bike, tmp_pa
 
 
 def test_the_command_records_the_named_operator_and_the_file_name(bike, tmp_path):
-    kim = UserFactory(username="kim")
+    kim = UserFactory.create(username="kim")
     path = write_csv(tmp_path, "events-nightly.csv", [rental()])
 
     call_command("import_events", str(path), "--user", "kim")
@@ -397,7 +411,7 @@ def test_the_command_records_the_system_user_who_cannot_sign_in(bike, tmp_path):
 
 
 def test_the_articles_command_records_operator_and_file_on_the_acquisition(db, tmp_path):
-    UserFactory(username="kim")
+    UserFactory.create(username="kim")
     row = {"number": "X-1", "sku_code": "CITY", "store": "Main", "purchased_on": "2025-01-01"}
 
     call_command("import_articles", str(write_csv(tmp_path, "articles.csv", [row])), "--user=kim")

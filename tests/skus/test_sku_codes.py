@@ -21,14 +21,14 @@ def test_a_sku_is_cleaned_to_its_normalized_code():
 
 
 def test_a_full_width_code_is_the_same_sku_not_a_twin():
-    SKUFactory(code="CITY-M")
+    SKUFactory.create(code="CITY-M")
 
     with pytest.raises(ValidationError, match="A SKU with this code already exists"):
         SKU(code="ＣＩＴＹ-M", name="Twin").full_clean()
 
 
 def test_get_by_code_finds_a_look_alike_and_explains_a_hidden_character():
-    sku = SKUFactory(code="CITY-M")
+    sku = SKUFactory.create(code="CITY-M")
 
     assert SKU.objects.get_by_code("ｃｉｔｙ-m") == sku
     with pytest.raises(SKU.DoesNotExist, match=HIDDEN):
