@@ -80,17 +80,17 @@ def test_sums_means_and_counts():
     two = add(sku, "S-2", days_before_t(20), price="300.00")
     services.money_record(article=two, kind="expense", cost="12.50", occurred_at=at("2025-06-15"))
     services.usage_start(article=two, started_at=at("2025-06-29"), revenue="45")
-    # Bought after D: counted as an article, not in the mean utilization (owns 0 days).
+    # Bought after D: in no report as of D.
     add(sku, "S-3", "2025-07-15", price="50.00")
     row = figures_of(sku)
-    assert row["articles"] == 3
-    assert row["active"] == 3
+    assert row["articles"] == 2
+    assert row["active"] == 2
     assert row["on_order"] == 1
     assert row["revenue"] == Decimal("75.00")
     assert row["expenses"] == Decimal("12.50")
     assert row["net"] == Decimal("62.50")
-    assert row["purchase_total"] == Decimal("450.00")
-    assert row["revenue_per_article"] == Decimal("25")
+    assert row["purchase_total"] == Decimal("400.00")
+    assert row["revenue_per_article"] == Decimal("37.5")
     # S-1: 5 of 10 days = 0.5; S-2: 2 of 20 days = 0.1; mean 0.3.
     assert row["mean_utilization"] == Decimal("0.3")
 
@@ -177,7 +177,7 @@ def test_disposed_is_read_from_the_ledger_at_t():
     services.article_report_lost(article=found, occurred_at=at("2025-03-01"))
     services.article_found(article=found, occurred_at=at("2025-03-05"))
     row = figures_of(sku)
-    assert row["sold"] == 1  # the current status
+    assert row["sold"] == 0  # sold after T
     assert row["disposed"] == 0
     assert figures_of(sku, as_of=dt.date(2025, 3, 2))["disposed"] == 1
 

@@ -51,10 +51,10 @@ def test_counts_use_current_status_and_on_order_reads_the_ledger_at_t():
     row = figures("CNT")
     assert {key: row[key] for key in ["articles", "active", "out_of_use", "lost", "sold"]} == {
         "articles": 10,
-        "active": 5,  # C01, C02, C03, C04, C10
+        "active": 6,  # C01, C02, C03, C04, C10, C09 (sold after T)
         "out_of_use": 1,  # C05
         "lost": 1,  # C06
-        "sold": 2,  # C07, C09 (current status)
+        "sold": 1,  # C07 (C09 is sold after T)
     }
     assert row["retired"] == 1  # C08
     assert row["on_order"] == 2  # C02, C03
