@@ -66,7 +66,7 @@ def test_a_sku_without_articles_is_listed_with_zeros():
     assert row["revenue_per_article"] is None
     assert row["mean_utilization"] is None
     assert row["replacement_price"] is None
-    assert row["challenger_margin"] is None
+    assert row["challenger_net_per_day"] is None
     assert row["renewal_hurdle"] is None
     assert row["surplus"] == 0
 
@@ -247,28 +247,35 @@ def test_sku_settings_override_replacement_price_and_hurdle():
     assert figures_of(sku)["renewal_hurdle"] == Decimal("50.00")
 
 
-def test_challenger_margin_is_the_median_first_window_net_less_a_years_value_loss():
+def test_challenger_net_per_day_is_the_median_first_window_net_per_day_of_use():
     sku = SKUFactory.create(code="CH", replacement_price=Decimal("1000.00"))
     # Two rental articles owned at least a year; their first windows [P, P + 365 days).
-    first = add(sku, "C-1", "2023-01-01")
-    services.money_record(article=first, kind="income", revenue="300", occurred_at=at("2023-06-01"))
+    first = add(sku, "C-1", "2023-01-01")  # first window [2023-01-01, 2024-01-01)
+    services.usage_start(
+        article=first, started_at=at("2023-06-01"), ended_at=at("2023-06-04"), revenue="300"
+    )
+    # Crosses P + W: its revenue (at its start) counts, its days only up to 2024-01-01.
+    services.usage_start(
+        article=first, started_at=at("2023-12-31"), ended_at=at("2024-01-03"), revenue="100"
+    )
     services.money_record(article=first, kind="income", revenue="999", occurred_at=at("2024-01-01"))
-    second = add(sku, "C-2", "2024-01-01")
-    services.money_record(
-        article=second, kind="income", revenue="600", occurred_at=at("2024-02-01")
+    second = add(sku, "C-2", "2024-01-01")  # first window [2024-01-01, 2024-12-31)
+    services.usage_start(
+        article=second, started_at=at("2024-02-01"), ended_at=at("2024-02-06"), revenue="1100"
     )
     services.money_record(article=second, kind="expense", cost="100", occurred_at=at("2024-12-30"))
     services.article_sell(article=second, price="700", occurred_at=at("2025-02-01"))
     # Owned less than a year, and a sales article: neither qualifies.
     young = add(sku, "C-3", "2025-01-01")
-    services.money_record(
-        article=young, kind="income", revenue="5000", occurred_at=at("2025-02-01")
+    services.usage_start(
+        article=young, started_at=at("2025-02-01"), ended_at=at("2025-02-02"), revenue="5000"
     )
     shop = add(sku, "C-4", "2023-01-01", allocation="sales")
     services.money_record(article=shop, kind="income", revenue="5000", occurred_at=at("2023-02-01"))
-    # C-1: 300 (the 999 falls on 2024-01-01 = P + 365 days, outside); C-2: 600 - 100.
-    # median(300, 500) = 400; minus 1000 × (1 - 0.8) = 200.
-    assert figures_of(sku)["challenger_margin"] == Decimal("200.00")
+    # C-1: (300 + 100) / (3 + 1) days = 100 (the 999 falls on 2024-01-01 = P + 365 days,
+    # outside, and so do the rental's last two days); C-2: (1100 - 100) / 5 days = 200.
+    # median(100, 200) = 150.
+    assert figures_of(sku)["challenger_net_per_day"] == Decimal("150")
 
 
 def test_store_limits_the_articles_counted():
