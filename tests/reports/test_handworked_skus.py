@@ -245,6 +245,7 @@ def test_skus_report_has_the_contract_columns():
     article(sku("COL"), "COL-1", "2025-01-01")
     assert list(report("skus")[0]) == [
         "sku_code",
+        "sku_name",
         "articles",
         "active",
         "out_of_use",
@@ -265,7 +266,7 @@ def test_skus_report_has_the_contract_columns():
         "peak_on_order",
         "surplus",
         "replacement_price",
-        "challenger_margin",
+        "challenger_net_per_day",
         "renewal_hurdle",
     ]
 
@@ -296,7 +297,7 @@ def test_money_is_rounded_half_up():
     assert figures("HALF")["revenue_per_article"] == "50.03"
 
 
-def test_disposed_is_read_from_the_ledger_at_t_for_an_article_found_later():
+def test_an_article_lost_at_t_and_found_later_is_counted_lost_and_disposed():
     fleet = sku("FND")
     item = article(fleet, "F-1", "2025-01-01")
     services.article_report_lost(article=item, occurred_at=moment("2025-06-10"))
@@ -305,20 +306,22 @@ def test_disposed_is_read_from_the_ledger_at_t_for_an_article_found_later():
     row = figures("FND")
     # lost at T per the ledger (found only after T): disposed by T
     assert row["disposed"] == 1
-    # the counts by status use the current status: active again
-    assert row["active"] == 1
-    assert row["lost"] == 0
+    # the counts by status use the status at T too: lost, not yet active again
+    assert row["active"] == 0
+    assert row["lost"] == 1
 
 
 def test_replacement_price_is_empty_when_nothing_was_bought_by_the_as_of_date():
     article(sku("FUT"), "FUT-1", "2025-07-05")
 
     row = figures("FUT")
-    # purchased_on 07-05 > D: no replacement price, so no 10% hurdle either; the
-    # article owns 0 days, so none qualifies for the challenger
+    # purchased_on 07-05 > D: the article is in no report as of D, so the SKU is
+    # listed with none; no replacement price, so no 10% hurdle either, and no article
+    # qualifies for the challenger
+    assert row["articles"] == 0
     assert row["replacement_price"] is None
     assert row["renewal_hurdle"] is None
-    assert row["challenger_margin"] is None
+    assert row["challenger_net_per_day"] is None
 
 
 def test_lifetimes_are_counted_in_seconds_across_a_daylight_saving_change(settings):
