@@ -116,9 +116,10 @@ def state_aggregates(sql: Dialect, words: Vocabulary) -> dict[str, str]:
         f" AND e.status IN ({words.back}))",
         "first_out": f"MIN(e.occurred_at) FILTER (WHERE {out})",
         # Downtimes that took the article out of use: the latest start of one still
-        # open at T, and the latest end of one ended by T.
+        # open at T, the latest start of any, and the latest end of one ended by T.
         "held_open_since": f"MAX(e.occurred_at) FILTER (WHERE {held}"
         f" AND (e.ended_at IS NULL OR e.ended_at > {t}))",
+        "held_last_start": f"MAX(e.occurred_at) FILTER (WHERE {held})",
         "held_ended_at": f"MAX(e.ended_at) FILTER (WHERE {held} AND e.ended_at <= {t})",
     }
 
@@ -128,12 +129,14 @@ def state_columns(sql: Dialect, words: Vocabulary) -> dict[str, str]:
     as expressions over ``a`` (the article) and ``g`` (``state_aggregates``)."""
     entry_status = f"COALESCE({sql.latest_value('g.status_key')}, a.status)"
     # The status that the last status change, disposal or acquisition set, before
-    # the downtimes: one open at T that began after it holds the article out of use;
-    # with none open, one that ended after a status change to out of use returned it.
+    # the downtimes. While one is open at T, a downtime that began after that change
+    # took the article out of use (or found it out of use) and no end since has
+    # brought it back, as the open one still held it: out of use. With none open,
+    # the last end after a status change to out of use returned it to active.
     status = f"""CASE
         WHEN {entry_status} IN ({words.disposed}) THEN {entry_status}
         WHEN g.held_open_since IS NOT NULL
-             AND (g.status_set_at IS NULL OR g.held_open_since > g.status_set_at)
+             AND (g.status_set_at IS NULL OR g.held_last_start > g.status_set_at)
             THEN {words.out_of_use}
         WHEN {entry_status} = {words.out_of_use} AND g.held_open_since IS NULL
              AND g.held_ended_at > g.status_set_at

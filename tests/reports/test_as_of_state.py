@@ -188,3 +188,43 @@ def test_state_at_today_is_the_stored_state_on_the_demo_fleet(settings):
         counted = sum(row["articles"] for row in sku_figures(as_of=today, store=store))
         assert counted == sum(1 for a in stored.values() if a.store_id == store.pk), store.name
     assert len(article_figures(as_of=today)) == len(stored)
+
+
+def test_a_downtime_ended_while_an_older_one_still_holds_leaves_the_article_out_of_use():
+    """The services' rule for the end of a downtime, read back at T: it returns the
+    article to active only if no other downtime that took it out of use is still open.
+
+    SKU HOLD, article H (bought 2025-01-01, in use):
+    - 06-01: a repair's downtime A opens: active -> out of use (A holds it);
+    - 06-05: a manual status change to active, while A stays open;
+    - 06-10: a cleaning's downtime B opens: active -> out of use (B holds it too);
+    - 06-15: B ends, but A still holds it: out of use;
+    - 07-05: A ends, and nothing holds it any more: active.
+    """
+    code = sku("HOLD")
+    item = article(code, "H", "2025-01-01")
+    first = services.service_record(
+        article=item, kind="repair", downtime=True, occurred_at=moment("2025-06-01")
+    )
+    services.article_status_change(article=item, status="active", occurred_at=moment("2025-06-05"))
+    second = services.service_record(
+        article=item, kind="cleaning", downtime=True, occurred_at=moment("2025-06-10")
+    )
+    services.service_end(event=second, ended_at=moment("2025-06-15"))
+    item.refresh_from_db()
+    assert item.status == "out_of_use"  # what the services say, after B's end
+
+    def counts(as_of: str) -> tuple[int, int]:
+        row = report("skus", as_of=as_of)[0]
+        return row["active"], row["out_of_use"]
+
+    assert counts("2025-05-31") == (1, 0)  # before A
+    assert counts("2025-06-03") == (0, 1)  # A open
+    assert counts("2025-06-07") == (1, 0)  # set active, A still open
+    assert counts("2025-06-12") == (0, 1)  # B open
+    assert counts("2025-06-30") == (0, 1)  # B ended, A still holds it
+    services.service_end(event=first, ended_at=moment("2025-07-05"))
+    item.refresh_from_db()
+    assert item.status == "active"
+    assert counts("2025-06-30") == (0, 1)
+    assert counts("2025-07-05") == (1, 0)  # A ended 07-05 00:00, before T = 07-06
