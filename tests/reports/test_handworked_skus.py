@@ -19,7 +19,7 @@ def figures(code: str, *args: str) -> dict:
     return by_key(report("skus", *args), key="sku_code")[code]
 
 
-def test_counts_use_current_status_and_on_order_reads_the_ledger_at_t():
+def test_counts_use_the_status_at_t_and_on_order_reads_the_ledger_at_t():
     fleet = sku("CNT")
     article(fleet, "C01", "2025-01-01")  # active, in stock
     rental(article(fleet, "C02", "2025-01-01"), moment("2025-06-25"), None)  # open at T
@@ -42,7 +42,7 @@ def test_counts_use_current_status_and_on_order_reads_the_ledger_at_t():
     services.article_retire(
         article=article(fleet, "C08", "2025-01-01"), occurred_at=moment("2025-06-14")
     )
-    # sold after T: its current status is sold, but it is not disposed by T
+    # sold after T: active at T (though sold now), and not disposed by T
     services.article_sell(
         article=article(fleet, "C09", "2025-01-01"), price="100", occurred_at=moment("2025-07-10")
     )
