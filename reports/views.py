@@ -117,7 +117,8 @@ class ArticleReportView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVie
             request.GET or None, queryset=Article.objects.order_by("number")
         )
         valid = not filterset.is_bound or filterset.is_valid()
-        articles = filterset.qs if valid else Article.objects.none()
+        # An article purchased after the as-of date is in no report as of that date.
+        articles = filterset.qs.filter(purchased_on__lte=as_of) if valid else Article.objects.none()
         if request.GET.get("download") == "csv":
             rows = article_figures(as_of=as_of, articles=articles)
             return csv_download(f"articles-{as_of.isoformat()}.csv", ARTICLE_FIGURES, rows)

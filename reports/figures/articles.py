@@ -1,7 +1,9 @@
 """SPEC.md's per-article figures.
 
 ``dollar_utilization`` counts the same revenue as ``revenue``: sale events excluded.
-``estimated_value`` uses an age of 0 for an article purchased after the as-of date.
+An article purchased after the as-of date is in no report as of that date. The row's
+``store``, ``status`` and ``condition`` say which article it is about: they are its
+current ones (SPEC.md "(as of now)"); the figures use its state at T.
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ def _article_figure(
     return {
         "number": row.number,
         "sku_code": row.sku_code,
+        "store": row.now_store,
+        "status": row.now_status,
+        "condition": row.now_condition,
         "usage_count": row.usage_count,
         "usage_days": usage_days,
         "owned_days": owned_days,

@@ -66,6 +66,10 @@ FIGURES: dict[str, Figure] = {
         # What a row is about.
         Figure("number", TEXT, "Article number"),
         Figure("sku_code", TEXT, "SKU"),
+        Figure("sku_name", TEXT, "SKU name"),
+        Figure("store", TEXT, "Store"),
+        Figure("status", TEXT, "Status"),
+        Figure("condition", TEXT, "Condition"),
         Figure("month", DATE, "Month"),
         # Per article (SPEC.md "Figures").
         Figure("usage_count", INTEGER, "Uses"),
@@ -100,11 +104,13 @@ FIGURES: dict[str, Figure] = {
         Figure("surplus", INTEGER, "Surplus articles"),
         # Sell-off candidates (per SKU, then per article).
         Figure("replacement_price", MONEY, "Replacement price"),
-        Figure("challenger_margin", MONEY, "Challenger margin"),
+        Figure("challenger_net_per_day", FRACTION, "New article's net per day of use"),
         Figure("renewal_hurdle", MONEY, "Renewal hurdle"),
-        Figure("keep_margin", MONEY, "Keep margin"),
         Figure("trailing_net", MONEY, "Net over the window"),
         Figure("value_loss", MONEY, "Value loss over the next window"),
+        Figure("keep_margin", MONEY, "Keep margin"),
+        Figure("window_usage_days", FRACTION, "Usage days in the window"),
+        Figure("challenger_margin", MONEY, "Challenger margin"),
         Figure("renewal_gain", MONEY, "Renewal gain"),
         Figure("reasons", REASONS, "Reasons"),
     )
@@ -127,6 +133,9 @@ def _columns(*names: str) -> tuple[str, ...]:
 ARTICLE_FIGURES = _columns(
     "number",
     "sku_code",
+    "store",
+    "status",
+    "condition",
     "usage_count",
     "usage_days",
     "owned_days",
@@ -143,6 +152,7 @@ ARTICLE_FIGURES = _columns(
 )
 SKU_FIGURES = _columns(
     "sku_code",
+    "sku_name",
     "articles",
     "active",
     "out_of_use",
@@ -163,17 +173,20 @@ SKU_FIGURES = _columns(
     "peak_on_order",
     "surplus",
     "replacement_price",
-    "challenger_margin",
+    "challenger_net_per_day",
     "renewal_hurdle",
 )
 SELLOFF_FIGURES = _columns(
     "number",
     "sku_code",
-    "keep_margin",
+    "store",
+    "reasons",
     "trailing_net",
     "value_loss",
+    "keep_margin",
+    "window_usage_days",
+    "challenger_margin",
     "renewal_gain",
-    "reasons",
     "estimated_value",
 )
 MONTHLY_FIGURES = _columns("month", "revenue", "expenses", "net", "usage_days")

@@ -123,6 +123,32 @@ class Dialect:
             return f"to_timestamp({expression})"
         return f"datetime({expression}, 'unixepoch')"
 
+    def latest_key(self, moment: str, event_id: str, value: str) -> str:
+        """Text that sorts by ``moment``, then ``event_id``, followed by ``value``: the
+        ``MAX`` of it over some events ends with the value of the latest one
+        (``latest_value``). The moment is written in UTC to the microsecond, fixed width."""
+        if self.pg:
+            return (
+                f"(to_char({moment} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
+                f" || lpad(CAST({event_id} AS text), 20, '0') || {value})"
+            )
+        # Django stores "YYYY-MM-DD HH:MM:SS" in UTC, with ".ffffff" when not zero.
+        return (
+            f"(substr({moment} || '.000000', 1, 26)"
+            f" || substr('00000000000000000000' || {event_id}, -20) || {value})"
+        )
+
+    @staticmethod
+    def latest_value(key: str) -> str:
+        """The value that ends a ``latest_key`` (NULL stays NULL)."""
+        return f"substr({key}, 47)"
+
+    def as_text(self, column: str) -> str:
+        return f"CAST({column} AS {'text' if self.pg else 'TEXT'})"
+
+    def as_integer(self, expression: str) -> str:
+        return f"CAST({expression} AS {'bigint' if self.pg else 'INTEGER'})"
+
     def as_timestamp(self, placeholder: str) -> str:
         """A timestamp parameter typed as one where PostgreSQL cannot tell by itself."""
         return f"CAST({placeholder} AS timestamptz)" if self.pg else placeholder

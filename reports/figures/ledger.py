@@ -5,13 +5,9 @@ money, windowed money, on-order flags, the moments that decide whether it is dis
 at T), and for the articles report a window function in the same statement gives
 ``paid_back_on``. Python then finishes over one row per article (``ArticleRow``).
 
-Whether an article is disposed, or out of use, at T is read from the ledger, not from
-its current status: disposed when its last disposal before T (a sale, retirement or
-loss event, or a status change to lost, sold or retired) is not followed, before T, by
-a status change back to active or out of use; E is then the moment of that disposal.
-Out of use at T when its last manual status change before T made it out of use, or
-when a downtime that took it out of use is open at T and no manual change to active
-came after that downtime began.
+The article's status, condition and store at T are read from the ledger in the same
+pass (``state``); E is the moment of its disposal when it is disposed at T. Its
+current number, store, status and condition come along to say what a row is about.
 """
 
 from __future__ import annotations
@@ -23,50 +19,14 @@ from typing import Any
 
 from django.conf import settings
 
-from articles.models import (
-    DISPOSAL_KINDS,
-    DISPOSED_STATUSES,
-    SERVICE_KINDS,
-    USAGE_KINDS,
-    Event,
-    EventKind,
-    Status,
-)
+from articles.models import Event, Status
 
 from .amounts import ZERO
 from .dialect import Dialect, Params, table
 from .horizon import DOLLAR_UTILIZATION_DAYS, Horizon
 from .reading import Reading, run
 from .scope import Scope, articles_cte
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """The ledger's kinds and statuses as placeholders of one statement's parameters."""
-
-    usage: str
-    service: str
-    disposal: str
-    disposed: str
-    back: str
-    sale: str
-    status_change: str
-    active: str
-    out_of_use: str
-
-    @classmethod
-    def of(cls, params: Params) -> Vocabulary:
-        return cls(
-            usage=params.text_list("usage", USAGE_KINDS),
-            service=params.text_list("service", SERVICE_KINDS),
-            disposal=params.text_list("disposal", DISPOSAL_KINDS),
-            disposed=params.text_list("disposed", DISPOSED_STATUSES),
-            back=params.text_list("back", (Status.ACTIVE, Status.OUT_OF_USE)),
-            sale=params.text("kind_sale", EventKind.SALE),
-            status_change=params.text("kind_status_change", EventKind.STATUS_CHANGE),
-            active=params.text("status_active", Status.ACTIVE),
-            out_of_use=params.text("status_out_of_use", Status.OUT_OF_USE),
-        )
+from .state import Vocabulary, state_aggregates, state_columns
 
 
 @dataclass(slots=True)
@@ -77,8 +37,8 @@ class ArticleRow:
     number: str
     sku_id: int
     allocation: str
-    status: str
-    condition: str
+    status: str  # at T
+    condition: str  # at T
     price: Decimal
     start: Decimal  # P, epoch seconds
     disposed: Decimal | None  # the moment of disposal, if disposed at T
@@ -91,13 +51,18 @@ class ArticleRow:
     sale_proceeds: Decimal
     revenue_year: Decimal
     trailing_net: Decimal
+    window_usage_seconds: Decimal  # usage within [T - W, T) ∩ [P, T)
     first_window_net: Decimal
+    first_window_usage_seconds: Decimal  # usage within [P, P + W)
     open_at_end: bool
     busy_in_window: bool
-    out_of_use_at_end: bool
     sku_code: str
     rate: Decimal  # the SKU's depreciation rate, with the default filled in
     paid_back_at: Any  # the moment, as read from SQL (articles report only)
+    # What the row is about: the article as it is now.
+    now_store: str
+    now_status: str
+    now_condition: str
     owned_seconds: Decimal = ZERO  # max(0, E - P)
 
     def __post_init__(self) -> None:
@@ -105,13 +70,13 @@ class ArticleRow:
 
     @property
     def is_on_order_and_active_at_end(self) -> bool:
-        """A usage open at T, and active at T: neither disposed nor out of use."""
-        return self.open_at_end and self.disposed is None and not self.out_of_use_at_end
+        """A usage open at T, and active at T."""
+        return self.open_at_end and self.status == Status.ACTIVE
 
 
 def _aggregates(sql: Dialect, words: Vocabulary, report: str) -> dict[str, str]:
     """The columns of ``g``, one pass over an article's events before T: only what
-    ``report`` shows, and the moments that decide whether it is disposed at T."""
+    ``report`` shows, and what its state at T is made of."""
     usage = f"e.kind IN ({words.usage})"
     t = sql.as_timestamp("%(t)s")
     revenue, cost = sql.money("e.revenue"), sql.money("e.cost")
@@ -135,6 +100,11 @@ def _aggregates(sql: Dialect, words: Vocabulary, report: str) -> dict[str, str]:
             f"SUM({revenue} - {cost}) FILTER (WHERE e.kind <> {words.sale}"
             " AND e.occurred_at >= a.p_ts AND e.occurred_at < a.pw_ts)"
         )
+        first_end = sql.least(f"COALESCE(e.ended_at, {t})", t, "a.pw_ts")
+        aggregates["first_window_usage"] = (
+            f"SUM({sql.seconds_between(first_end, clip_start)})"
+            f" FILTER (WHERE {usage} AND {first_end} > {clip_start})"
+        )
         aggregates["open_at_end"] = (
             f"COUNT(*) FILTER (WHERE {usage} AND (e.ended_at IS NULL OR e.ended_at > %(t)s))"
         )
@@ -143,44 +113,19 @@ def _aggregates(sql: Dialect, words: Vocabulary, report: str) -> dict[str, str]:
             f"SUM({revenue} - {cost}) FILTER (WHERE e.kind <> {words.sale}"
             " AND e.occurred_at >= a.ws_ts)"
         )
+        window_start = sql.greatest("e.occurred_at", "a.p_ts", "a.ws_ts")
+        aggregates["window_usage"] = (
+            f"SUM({sql.seconds_between(clip_end, window_start)})"
+            f" FILTER (WHERE {usage} AND {clip_end} > {window_start})"
+        )
         aggregates["busy_in_window"] = (
             f"COUNT(*) FILTER (WHERE {usage} AND (e.ended_at IS NULL"
             " OR (e.ended_at > e.occurred_at AND e.ended_at > a.ws_ts)))"
         )
-    # Is the article disposed, or out of use, at T? (See the module's docstring.)
-    aggregates["last_out"] = (
-        f"MAX(e.occurred_at) FILTER (WHERE e.kind IN ({words.disposal})"
-        f" OR (e.kind = {words.status_change} AND e.status IN ({words.disposed})))"
-    )
-    aggregates["last_back"] = (
-        f"MAX(e.occurred_at) FILTER (WHERE e.kind = {words.status_change}"
-        f" AND e.status IN ({words.back}))"
-    )
     # The latest end of a usage (T when open): only past a disposal is there usage to
     # take back, which a ledger kept by the services never has.
     aggregates["last_use"] = f"MAX({clip_end}) FILTER (WHERE {usage})"
-    return aggregates
-
-
-def _out_of_use_at_end(words: Vocabulary) -> str:
-    """Out of use at T matters only for an article with a usage open at T (is it on
-    order?): a correlated subquery for those few, not an aggregate over all."""
-    changed = f"e.kind = {words.status_change}"
-    down = f"MAX(e.occurred_at) FILTER (WHERE {changed} AND e.status = {words.out_of_use})"
-    up = f"MAX(e.occurred_at) FILTER (WHERE {changed} AND e.status = {words.active})"
-    downtime = (
-        f"MAX(e.occurred_at) FILTER (WHERE e.kind IN ({words.service})"
-        f" AND e.status = {words.out_of_use} AND (e.ended_at IS NULL OR e.ended_at > %(t)s))"
-    )
-    return f"""CASE WHEN g.open_at_end > 0 THEN (
-                   SELECT CASE WHEN ({down} IS NOT NULL AND ({up} IS NULL OR {down} > {up}))
-                                 OR ({downtime} IS NOT NULL
-                                     AND ({up} IS NULL OR {downtime} > {up}))
-                               THEN 1 ELSE 0 END
-                   FROM {table(Event)} e
-                   WHERE e.article_id = a.id AND e.occurred_at < %(t)s
-                     AND e.kind IN ({words.service}, {words.status_change})
-               ) ELSE 0 END"""
+    return aggregates | state_aggregates(sql, words)
 
 
 def _paid_back(sql: Dialect, words: Vocabulary) -> str:
@@ -213,11 +158,12 @@ def article_rows(
     """The ledger of the articles in scope, read at T: one row per article.
 
     One aggregate pass, ``g``, over all events before T (counts, usage clipped to
-    [P, T), money, windowed money, on-order flags, the moments that decide whether the
-    article is disposed at T), computing only what ``report`` ("articles", "skus" or
-    "selloff") shows. For an article disposed at T a correlated subquery measures the
+    [P, T), money, windowed money, on-order flags, what its state at T is made of),
+    computing only what ``report`` ("articles", "skus" or "selloff") shows; ``s`` adds
+    the state at T. For an article disposed at T a correlated subquery measures the
     part of its usage after E (none in a ledger kept by the services), so that ``g``
-    needs no E. Sorted by number but for "skus".
+    needs no E; another finds E for one lost, found and lost again. Sorted by number
+    but for "skus".
     """
     sql = reading.sql
     params = Params()
@@ -227,14 +173,13 @@ def article_rows(
     articles = articles_cte(sql, scope, window_days, params)
     words = Vocabulary.of(params)
     aggregates = _aggregates(sql, words, report)
+    state = state_columns(sql, words)
     usage = f"e.kind IN ({words.usage})"
     clip_end = sql.least(f"COALESCE(e.ended_at, {t})", t)
-    late_start = sql.greatest("e.occurred_at", "a.p_ts", "g.last_out")
-    # What Python reads; the moments that decide "disposed at T" stay in the database.
-    shown = [name for name in aggregates if name not in ("last_out", "last_back", "last_use")]
-    disposed_at_t = "g.last_out IS NOT NULL AND (g.last_back IS NULL OR g.last_out > g.last_back)"
+    late_start = sql.greatest("e.occurred_at", "s.p_ts", "s.disposed_at_t")
+    # What Python reads; the moments that make the state at T stay in the database.
+    shown = [name for name in aggregates if not name.startswith(_STATE_PARTS)]
     articles_report = report == "articles"
-    out_of_use = "0" if articles_report else _out_of_use_at_end(words)
     query = f"""
         WITH {articles},{_paid_back(sql, words) if articles_report else ""}
         g AS (
@@ -242,27 +187,44 @@ def article_rows(
             FROM {table(Event)} e JOIN a ON a.id = e.article_id
             WHERE e.occurred_at < %(t)s
             GROUP BY e.article_id
+        ),
+        s AS (
+            SELECT a.*, {", ".join(f"g.{name}" for name in shown)}, g.last_use,
+                   {", ".join(f"{sql_} AS {name}" for name, sql_ in state.items())}
+            FROM a LEFT JOIN g ON g.article_id = a.id
         )
-        SELECT a.id, {"NULL" if report == "skus" else "a.number"} AS number, a.sku_id,
-               a.allocation, a.status, a.condition, a.price, a.p, a.w,
-               CASE WHEN {disposed_at_t} THEN g.last_out END AS disposed_at,
-               CASE WHEN {disposed_at_t} AND g.last_use > g.last_out THEN (
+        SELECT s.id, {"NULL" if report == "skus" else "s.number"} AS number, s.sku_id,
+               s.allocation, s.status_at_t, s.condition_at_t, s.price, s.p, s.w,
+               s.disposed_at_t AS disposed_at,
+               CASE WHEN s.disposed_at_t IS NOT NULL AND s.last_use > s.disposed_at_t THEN (
                    SELECT SUM({sql.seconds_between(clip_end, late_start)})
                    FROM {table(Event)} e
-                   WHERE e.article_id = a.id AND {usage} AND e.occurred_at < %(t)s
+                   WHERE e.article_id = s.id AND {usage} AND e.occurred_at < %(t)s
                      AND {clip_end} > {late_start}
                ) END AS late_time,
-               {", ".join(f"g.{name}" for name in shown)},
-               {"a.sku_code, a.sku_rate" if articles_report else "NULL AS sku_code, NULL AS sku_rate"},
-               {out_of_use} AS out_of_use_at_end,
-               {"pb.paid_back_at" if articles_report else "NULL"} AS paid_back_at
-        FROM a LEFT JOIN g ON g.article_id = a.id
-             {"LEFT JOIN pb ON pb.article_id = a.id" if articles_report else ""}
+               {", ".join(f"s.{name}" for name in shown)},
+               {"s.sku_code, s.sku_rate" if articles_report else "NULL AS sku_code, NULL AS sku_rate"},
+               {"pb.paid_back_at" if articles_report else "NULL"} AS paid_back_at,
+               s.store_name, s.status, s.condition
+        FROM s {"LEFT JOIN pb ON pb.article_id = s.id" if articles_report else ""}
     """
     rows = [_article_row(record, horizon, sql) for record in run(query, params)]
     if report != "skus":
         rows.sort(key=lambda row: row.number)
     return rows
+
+
+# The aggregates of ``g`` that only make the state at T.
+_STATE_PARTS = (
+    "last_use",
+    "condition_key",
+    "store_key",
+    "status_key",
+    "status_set_at",
+    "last_back",
+    "first_out",
+    "held_",
+)
 
 
 def _rate(read: Any) -> Decimal:
@@ -287,8 +249,8 @@ def _article_row(record: dict[str, Any], horizon: Horizon, sql: Dialect) -> Arti
         number=record["number"],
         sku_id=record["sku_id"],
         allocation=record["allocation"],
-        status=record["status"],
-        condition=record["condition"],
+        status=record["status_at_t"],
+        condition=record["condition_at_t"],
         price=money(record["price"]),
         start=Decimal(record["p"]),
         disposed=disposed,
@@ -301,11 +263,15 @@ def _article_row(record: dict[str, Any], horizon: Horizon, sql: Dialect) -> Arti
         sale_proceeds=money(record.get("sale_proceeds")),
         revenue_year=money(record.get("revenue_year")),
         trailing_net=money(record.get("trailing_net")),
+        window_usage_seconds=seconds(record.get("window_usage")),
         first_window_net=money(record.get("first_window_net")),
+        first_window_usage_seconds=seconds(record.get("first_window_usage")),
         open_at_end=bool(record.get("open_at_end")),
         busy_in_window=bool(record.get("busy_in_window")),
-        out_of_use_at_end=bool(record["out_of_use_at_end"]),
         sku_code=record["sku_code"],
         rate=_rate(record["sku_rate"]),
         paid_back_at=record["paid_back_at"],
+        now_store=record["store_name"],
+        now_status=record["status"],
+        now_condition=record["condition"],
     )

@@ -1,7 +1,8 @@
 """The whole fleet's money and use per calendar month, for the overview's chart.
 
 Usage days are the usage intervals (an open usage reaching to T) intersected with each
-month.
+month. An article purchased after the as-of date is in no report as of that date, so
+whatever its ledger holds before then is left out.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from articles.models import USAGE_KINDS, Event, EventKind
+from articles.models import USAGE_KINDS, Article, Event, EventKind
 
 from .amounts import CENT, DAY, ZERO
 from .dialect import Params, table
@@ -66,11 +67,17 @@ def fleet_monthly_totals(*, as_of: dt.date | None = None, months: int = 24) -> l
         )
         revenue, cost = sql.money("e.revenue"), sql.money("e.cost")
         sale = params.text("kind_sale", EventKind.SALE)
+        # The few articles bought after D, left out by a hashed anti-join.
+        bought = (
+            f"e.article_id NOT IN (SELECT id FROM {table(Article)}"
+            f" WHERE purchased_on > {params.date('as_of', horizon.day)})"
+        )
         money_query = f"""
             WITH m AS ({months_sql})
             SELECT m.idx, SUM(CASE WHEN e.kind <> {sale} THEN {revenue} ELSE 0 END) AS revenue,
                    SUM({cost}) AS expenses
             FROM {table(Event)} e JOIN m ON e.occurred_at >= m.bt AND e.occurred_at < m.et
+            WHERE {bought}
             GROUP BY m.idx
         """
         # Each usage's interval in epoch seconds is computed once, for the usages that
@@ -86,7 +93,7 @@ def fleet_monthly_totals(*, as_of: dt.date | None = None, months: int = 24) -> l
                 SELECT {occurred} AS s, COALESCE({ended}, %(t_epoch)s) AS f
                 FROM {table(Event)} e
                 WHERE e.kind IN ({usage}) AND e.occurred_at < %(t)s
-                  AND (e.ended_at IS NULL OR e.ended_at > {since})
+                  AND (e.ended_at IS NULL OR e.ended_at > {since}) AND {bought}
             )
             SELECT m.idx, SUM({overlap}) AS usage_time
             FROM u JOIN m ON u.s < m.es AND u.f > m.bs

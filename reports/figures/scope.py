@@ -23,6 +23,7 @@ from skus.models import SKU
 from .dialect import Dialect, Params, table
 from .horizon import MAX_WINDOW_DAYS
 from .reading import named_rows
+from .state import store_at_t_is, store_words
 
 
 @dataclass
@@ -40,8 +41,9 @@ class Scope:
         """The whole fleet or a store's: worth tuning the transaction for."""
         return self.articles is None and self.sku_ids is None
 
-    def where(self, params: Params) -> str:
-        """The condition on ``a`` (the articles) that keeps the articles in scope."""
+    def where(self, sql: Dialect, params: Params) -> str:
+        """The condition on ``a`` (the articles) that keeps the articles in scope; the
+        store is the article's store at T (needs ``t``)."""
         conditions = ["1 = 1"]
         if self.articles is not None:
             articles = self.articles
@@ -56,7 +58,8 @@ class Scope:
         if self.sku_ids is not None:
             conditions.append(f"a.sku_id IN ({params.value_list('sku', self.sku_ids)})")
         if self.store is not None:
-            conditions.append(f"a.store_id = {params.value('store_id', self.store.pk)}")
+            store_words(params)
+            conditions.append(store_at_t_is(sql, params.value("store_id", self.store.pk)))
         return " AND ".join(conditions)
 
     def purchase_offset(self, column: str, params: Params) -> str:
@@ -108,7 +111,9 @@ def _offset_changes() -> list[tuple[dt.date, int]]:
 
 def articles_cte(sql: Dialect, scope: Scope, window_days: int | None, params: Params) -> str:
     """``a``: the articles in scope with P, their window W, and the instants the figures
-    compare events with: P, T - W and P + W, as timestamps. Needs ``t_epoch``."""
+    compare events with: P, T - W and P + W, as timestamps. Needs ``t`` and ``t_epoch``.
+
+    An article purchased after D (P >= T) is in no report as of D."""
     window = (
         f"COALESCE({params.value('window', window_days)}, s.selloff_window_days,"
         f" {params.value('default_window', settings.SELLOFF_WINDOW_DAYS)})"
@@ -124,8 +129,10 @@ def articles_cte(sql: Dialect, scope: Scope, window_days: int | None, params: Pa
             FROM (
                 SELECT a.id, a.number, a.sku_id, a.allocation, a.status, a.condition,
                        {sql.money("a.purchase_price")} AS price, {p} AS p, {w} AS w,
-                       s.code AS sku_code, s.depreciation_rate AS sku_rate
+                       s.code AS sku_code, s.depreciation_rate AS sku_rate,
+                       a.store_id, a.disposed_at, st.name AS store_name
                 FROM {table(Article)} a JOIN {table(SKU)} s ON s.id = a.sku_id
-                WHERE {scope.where(params)}
+                     JOIN {table(Store)} st ON st.id = a.store_id
+                WHERE {p} < %(t_epoch)s AND {scope.where(sql, params)}
             ) b
         )"""

@@ -1,8 +1,9 @@
 """The sell-off candidates of SPEC.md: the articles worth selling or renewing.
 
-``trailing_net`` and the first-window net of ``challenger_margin`` leave out sale
+``trailing_net`` and the first-window net of ``challenger_net_per_day`` leave out sale
 events entirely (their revenue and their cost). With a store, the candidates are
-chosen among the articles now in that store.
+chosen among the articles in that store at T. A candidate's ``store`` says where it
+is now, like its number says which it is.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.db.models import QuerySet
 from articles.models import Allocation, Condition, Status, Store
 from skus.models import SKU
 
-from .amounts import CENT, SECONDS_PER_DAY, ZERO, Depreciation
+from .amounts import CENT, DAY, ONE, SECONDS_PER_DAY, ZERO, Depreciation, kept_share, to_cent
 from .declarations import REASONS_IN_ORDER
 from .horizon import Horizon
 from .ledger import ArticleRow
@@ -33,8 +34,24 @@ class _Considered:
     age: Decimal
     keep_margin: Decimal
     value_loss: Decimal
+    window_usage_days: Decimal
+    challenger_margin: Decimal | None
     renewal_gain: Decimal | None
     estimated_value: Decimal
+
+
+def _challenger_margin(
+    report: SkuReport, window_usage_days: Decimal, kept: Decimal
+) -> Decimal | None:
+    """What a new article would add in this one's place over a window: the SKU's net
+    per day of use over the days this one was used, less a new one's value loss; to
+    the cent, so that ``renewal_gain`` adds up as shown. None without a net per day
+    or a replacement price."""
+    per_day = report.figures["challenger_net_per_day"]
+    replacement = report.parameters.replacement_price
+    if per_day is None or replacement is None:
+        return None
+    return to_cent(per_day * window_usage_days - replacement * (ONE - kept))
 
 
 def _considered(
@@ -43,7 +60,7 @@ def _considered(
     """The SKU's active or out-of-use rental articles owned a whole window."""
     parameters = report.parameters
     window = parameters.window_days * SECONDS_PER_DAY
-    challenger = report.figures["challenger_margin"]
+    kept = kept_share(parameters.rate, Decimal(parameters.window_days) / 365)
     considered = []
     for row in report.rows:
         if (
@@ -57,12 +74,16 @@ def _considered(
         value_later = depreciation.value(row.price, row.condition, parameters.rate, age + window)
         value_loss = value_now - value_later
         keep_margin = row.trailing_net - value_loss
+        window_usage_days = row.window_usage_seconds / DAY
+        challenger = _challenger_margin(report, window_usage_days, kept)
         considered.append(
             _Considered(
                 row=row,
                 age=age,
                 keep_margin=keep_margin,
                 value_loss=value_loss,
+                window_usage_days=window_usage_days,
+                challenger_margin=challenger,
                 renewal_gain=None if challenger is None else challenger - keep_margin,
                 estimated_value=ZERO.quantize(CENT) if row.disposed is not None else value_now,
             )
@@ -128,11 +149,14 @@ def selloff_candidates(
         {
             "number": item.row.number,
             "sku_code": report.sku.code,
-            "keep_margin": item.keep_margin,
+            "store": item.row.now_store,
+            "reasons": reasons,
             "trailing_net": item.row.trailing_net,
             "value_loss": item.value_loss,
+            "keep_margin": item.keep_margin,
+            "window_usage_days": item.window_usage_days,
+            "challenger_margin": item.challenger_margin,
             "renewal_gain": item.renewal_gain,
-            "reasons": reasons,
             "estimated_value": item.estimated_value,
         }
         for report in reports

@@ -1,6 +1,6 @@
 """SPEC.md's per-SKU figures, with the per-SKU sell-off figures.
 
-With a store, the SKU figures are computed over the articles now in that store; the
+With a store, the SKU figures are computed over the articles in that store at T; the
 SKU's default replacement price still comes from its most recently purchased article
 in any store, since it is the price of a new one.
 """
@@ -19,12 +19,13 @@ from django.db.models import QuerySet
 from articles.models import Allocation, Article, Event, Status, Store
 from skus.models import SKU
 
-from .amounts import CENT, DAY, ONE, SECONDS_PER_DAY, ZERO, kept_share, to_cent
+from .amounts import CENT, DAY, SECONDS_PER_DAY, ZERO
 from .dialect import Params, table
 from .horizon import MAX_WINDOW_DAYS, Horizon, SkuParameters, checked_window
-from .ledger import ArticleRow, Vocabulary, article_rows
+from .ledger import ArticleRow, article_rows
 from .reading import Reading, reading, run
 from .scope import Scope, articles_cte
+from .state import Vocabulary
 from .survival import kaplan_meier_median, median
 
 
@@ -109,20 +110,18 @@ def _latest_purchase_prices(
     return {row["sku_id"]: sql.to_money(row["price"]) for row in run(query, params)}
 
 
-def _challenger_margin(rows: list[ArticleRow], parameters: SkuParameters) -> Decimal | None:
-    """Median first-window net of the SKU's rental articles owned a whole window, minus
-    what a new one would lose in value over that window; None when none qualifies."""
+def _challenger_net_per_day(rows: list[ArticleRow], parameters: SkuParameters) -> Decimal | None:
+    """What a new article earns per day of use: the median, over the SKU's rental
+    articles owned a whole window and used in their first window, of their net over
+    that window per day of use in it; None when none qualifies."""
     window = parameters.window_days * SECONDS_PER_DAY
-    nets = [
-        row.first_window_net
+    return median(
+        row.first_window_net * DAY / row.first_window_usage_seconds
         for row in rows
-        if row.allocation == Allocation.RENTAL and row.owned_seconds >= window
-    ]
-    middle = median(nets)
-    if middle is None or parameters.replacement_price is None:
-        return None
-    kept = kept_share(parameters.rate, Decimal(parameters.window_days) / 365)
-    return to_cent(middle - parameters.replacement_price * (ONE - kept))
+        if row.allocation == Allocation.RENTAL
+        and row.owned_seconds >= window
+        and row.first_window_usage_seconds > 0
+    )
 
 
 def _sku_figure(
@@ -152,6 +151,7 @@ def _sku_figure(
     )
     return {
         "sku_code": sku.code,
+        "sku_name": sku.name,
         "articles": len(rows),
         "active": statuses[Status.ACTIVE],
         "out_of_use": statuses[Status.OUT_OF_USE],
@@ -172,7 +172,7 @@ def _sku_figure(
         "peak_on_order": peak,
         "surplus": max(0, active_rental - peak - 1),
         "replacement_price": parameters.replacement_price,
-        "challenger_margin": _challenger_margin(rows, parameters),
+        "challenger_net_per_day": _challenger_net_per_day(rows, parameters),
         "renewal_hurdle": parameters.renewal_hurdle,
     }
 
@@ -226,7 +226,7 @@ def sku_figures(
 
     ``skus`` (a queryset or a list) limits the SKUs (every SKU is listed, also one
     without articles);
-    ``store`` limits the articles to those now in that store. Four statements.
+    ``store`` limits the articles to those in that store at T. Four statements.
     """
     _, reports = sku_reports(
         as_of=as_of, window_days=window_days, skus=skus, store=store, report="skus"

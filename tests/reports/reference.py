@@ -35,10 +35,77 @@ def seconds(delta: dt.timedelta) -> Decimal:
     return Decimal(delta.days * 86400 + delta.seconds) + Decimal(delta.microseconds) / 10**6
 
 
+DISPOSED = {"sold", "retired", "lost"}
+DISPOSES_TO = {EventKind.SALE: "sold", EventKind.RETIREMENT: "retired", EventKind.LOSS: "lost"}
+SERVICE = {EventKind.MAINTENANCE, EventKind.REPAIR, EventKind.CLEANING}
+
+
+def state_at(article: Article, T: dt.datetime) -> dict:
+    """Status, condition, store and disposed_at at T, replaying the ledger's effects in
+    the order they took place (a usage's or downtime's end at ``ended_at``, up to T)."""
+    state = {
+        "status": article.status,
+        "condition": article.condition,
+        "store_id": article.store_id,
+        "disposed_at": article.disposed_at,
+    }
+    events = list(article.events.all())
+    effects = []
+    for e in events:
+        if e.occurred_at < T:
+            effects.append((e.occurred_at, e.pk, "start", e))
+        ends = e.kind in USAGE or (e.kind in SERVICE and e.downtime)
+        if ends and e.ended_at is not None and e.ended_at <= T:
+            effects.append((e.ended_at, e.pk, "end", e))
+    if any(e.kind == EventKind.ACQUISITION and e.occurred_at < T for e in events):
+        state["disposed_at"] = None
+
+    def becomes(status, moment):
+        if status in DISPOSED:
+            if not (state["status"] == "lost" and state["disposed_at"] is not None):
+                state["disposed_at"] = moment
+        else:
+            state["disposed_at"] = None
+        state["status"] = status
+
+    for moment, _, what, e in sorted(effects, key=lambda item: item[:2]):
+        held = e.kind in SERVICE and e.status == "out_of_use"
+        if what == "end":
+            if e.condition:
+                state["condition"] = e.condition
+            still_down = any(
+                o.pk != e.pk
+                and o.kind in SERVICE
+                and o.status == "out_of_use"
+                and o.occurred_at < moment
+                and (o.ended_at is None or o.ended_at > moment)
+                for o in events
+            )
+            if held and state["status"] == "out_of_use" and not still_down:
+                state["status"] = "active"
+        elif e.kind == EventKind.ACQUISITION:
+            state["status"] = e.status or "active"
+            state["condition"] = e.condition or state["condition"]
+            state["store_id"] = e.store_id or state["store_id"]
+        elif e.kind == EventKind.INSPECTION or (e.kind in SERVICE and not e.downtime):
+            state["condition"] = e.condition or state["condition"]
+        elif held and state["status"] == "active":
+            state["status"] = "out_of_use"
+        elif e.kind == EventKind.TRANSFER:
+            state["store_id"] = e.store_id
+        elif e.kind == EventKind.STATUS_CHANGE:
+            becomes(e.status, moment)
+        elif e.kind in DISPOSES_TO:
+            becomes(DISPOSES_TO[e.kind], moment)
+    return state
+
+
 def article_figures_by_hand(article: Article, as_of: dt.date) -> dict:
     T = instant(as_of + dt.timedelta(days=1))
     P = instant(article.purchased_on)
-    E = min(article.disposed_at, T) if article.disposed_at else T
+    state = state_at(article, T)
+    disposed_at = state["disposed_at"] if state["status"] in DISPOSED else None
+    E = min(disposed_at, T) if disposed_at else T
     events = sorted(
         (e for e in article.events.all() if e.occurred_at < T), key=lambda e: (e.occurred_at, e.pk)
     )
@@ -69,14 +136,15 @@ def article_figures_by_hand(article: Article, as_of: dt.date) -> dict:
     )
     age = max(Decimal(0), seconds(T - P) / DAY)
     rate = article.sku.effective_depreciation_rate
-    disposed_before_t = article.disposed_at is not None and article.disposed_at < T
     value = (
         Decimal(0)
-        if disposed_before_t
-        else price * (1 - Decimal(rate)) ** (age / 365) * FACTORS[article.condition]
+        if disposed_at is not None
+        else price * (1 - Decimal(rate)) ** (age / 365) * FACTORS[state["condition"]]
     )
     return {
         "number": article.number,
+        "state": state,
+        "disposed_at": disposed_at,
         "usage_count": sum(1 for e in events if e.kind in USAGE),
         "usage_days": usage_seconds / DAY,
         "owned_days": owned / DAY,
@@ -135,18 +203,23 @@ def peak_on_order(articles: list[Article], start: dt.datetime, end: dt.datetime)
     return max(open_at(moment) for moment in instants)
 
 
+def bought_by(articles: list[Article], as_of: dt.date) -> list[Article]:
+    """An article purchased after D is in no report as of D."""
+    return [article for article in articles if article.purchased_on <= as_of]
+
+
 def sku_figures_by_hand(sku, articles: list[Article], as_of: dt.date, window_days: int) -> dict:
     T = instant(as_of + dt.timedelta(days=1))
+    articles = bought_by(articles, as_of)
     rows = [article_figures_by_hand(article, as_of) for article in articles]
     disposed = [
         (article, row)
         for article, row in zip(articles, rows, strict=True)
-        if article.disposed_at is not None and article.disposed_at < T
+        if row["disposed_at"] is not None
     ]
     lifetimes = {
-        article.number: seconds(disposed_at - instant(article.purchased_on)) / DAY
-        for article, _ in disposed
-        if (disposed_at := article.disposed_at) is not None
+        article.number: seconds(row["disposed_at"] - instant(article.purchased_on)) / DAY
+        for article, row in disposed
     }
     km = [
         (lifetimes[row["number"]], True)
@@ -156,11 +229,14 @@ def sku_figures_by_hand(sku, articles: list[Article], as_of: dt.date, window_day
     ]
     owned = [row for row in rows if row["owned_days"] > 0]
     peak = peak_on_order(articles, T - dt.timedelta(days=window_days), T)
-    active_rental = sum(1 for a in articles if a.status == "active" and a.allocation == "rental")
+    status = {row["number"]: row["state"]["status"] for row in rows}
+    active_rental = sum(
+        1 for a in articles if status[a.number] == "active" and a.allocation == "rental"
+    )
     on_order = sum(
         1
         for article in articles
-        if (article.disposed_at is None or article.disposed_at >= T)
+        if status[article.number] == "active"
         and any(
             e.kind in USAGE and e.occurred_at < T and (e.ended_at is None or e.ended_at > T)
             for e in article.events.all()
@@ -169,17 +245,18 @@ def sku_figures_by_hand(sku, articles: list[Article], as_of: dt.date, window_day
     revenue = sum((row["revenue"] for row in rows), Decimal(0))
     return {
         "sku_code": sku.code,
+        "sku_name": sku.name,
         "articles": len(articles),
         **{
-            status: sum(1 for a in articles if a.status == status)
-            for status in ("active", "out_of_use", "lost", "sold", "retired")
+            name: sum(1 for a in articles if status[a.number] == name)
+            for name in ("active", "out_of_use", "lost", "sold", "retired")
         },
         "on_order": on_order,
         "revenue": revenue,
         "expenses": sum((row["expenses"] for row in rows), Decimal(0)),
         "net": sum((row["net"] for row in rows), Decimal(0)),
         "purchase_total": sum((a.purchase_price for a in articles), Decimal(0)),
-        "revenue_per_article": revenue / len(articles),
+        "revenue_per_article": revenue / len(articles) if articles else None,
         "mean_utilization": (
             sum(row["utilization"] for row in owned) / len(owned) if owned else None
         ),
@@ -203,11 +280,20 @@ def cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def estimated_value(article: Article, rate: Decimal, at: dt.datetime) -> Decimal:
+def estimated_value(article: Article, condition: str, rate: Decimal, at: dt.datetime) -> Decimal:
     age = max(Decimal(0), seconds(at - instant(article.purchased_on)) / DAY)
-    return cents(
-        article.purchase_price * (1 - Decimal(rate)) ** (age / 365) * FACTORS[article.condition]
-    )
+    return cents(article.purchase_price * (1 - Decimal(rate)) ** (age / 365) * FACTORS[condition])
+
+
+def usage_seconds_between(article: Article, start: dt.datetime, end: dt.datetime, T) -> Decimal:
+    """Usage intervals (an open one reaching to T) clipped to [start, end)."""
+    total = Decimal(0)
+    for e in article.events.all():
+        if e.kind in USAGE and e.occurred_at < T:
+            low, high = max(e.occurred_at, start), min(e.ended_at or T, T, end)
+            if high > low:
+                total += seconds(high - low)
+    return total
 
 
 def selloff_by_hand(sku, articles: list[Article], as_of: dt.date, window_days: int) -> list[dict]:
@@ -215,6 +301,7 @@ def selloff_by_hand(sku, articles: list[Article], as_of: dt.date, window_days: i
     T = instant(as_of + dt.timedelta(days=1))
     W = dt.timedelta(days=window_days)
     rate = Decimal(sku.effective_depreciation_rate)
+    articles = bought_by(articles, as_of)
     figures = {a.number: article_figures_by_hand(a, as_of) for a in articles}
     sku_row = sku_figures_by_hand(sku, articles, as_of, window_days)
 
@@ -245,28 +332,42 @@ def selloff_by_hand(sku, articles: list[Article], as_of: dt.date, window_days: i
         for a in articles
         if a.allocation == "rental" and figures[a.number]["owned_days"] >= window_days
     ]
-    first_nets = [
-        net_between(a, instant(a.purchased_on), instant(a.purchased_on) + W) for a in whole_window
-    ]
-    challenger = None
-    if first_nets and replacement is not None:
-        loss = replacement * (1 - (1 - rate) ** (Decimal(window_days) / 365))
-        challenger = cents(median(first_nets) - loss)
+    per_day = []
+    for a in whole_window:
+        P = instant(a.purchased_on)
+        used = usage_seconds_between(a, P, P + W, T)
+        if used > 0:
+            per_day.append(net_between(a, P, P + W) / (used / DAY))
+    net_per_day = median(per_day)
+    new_loss = None
+    if replacement is not None:
+        new_loss = replacement * (1 - (1 - rate) ** (Decimal(window_days) / 365))
 
     considered = []
     for article in whole_window:
-        if article.status not in ("active", "out_of_use"):
+        state = figures[article.number]["state"]
+        if state["status"] not in ("active", "out_of_use"):
             continue
         trailing = net_between(article, T - W, T)
-        value_loss = estimated_value(article, rate, T) - estimated_value(article, rate, T + W)
+        condition = state["condition"]
+        value_loss = estimated_value(article, condition, rate, T) - estimated_value(
+            article, condition, rate, T + W
+        )
         keep = trailing - value_loss
+        used = usage_seconds_between(article, max(T - W, instant(article.purchased_on)), T, T)
+        challenger = None
+        if net_per_day is not None and new_loss is not None:
+            challenger = cents(net_per_day * used / DAY - new_loss)
         considered.append(
             {
                 "number": article.number,
                 "article": article,
+                "condition": condition,
                 "keep_margin": keep,
                 "trailing_net": trailing,
                 "value_loss": value_loss,
+                "window_usage_days": used / DAY,
+                "challenger_margin": challenger,
                 "renewal_gain": None if challenger is None else challenger - keep,
             }
         )
@@ -297,7 +398,7 @@ def selloff_by_hand(sku, articles: list[Article], as_of: dt.date, window_days: i
         )
         if not busy:
             reasons.append("idle")
-        if article.condition == "poor":
+        if row["condition"] == "poor":
             reasons.append("poor_condition")
         age_days = seconds(T - instant(article.purchased_on)) / DAY
         if sku.expected_lifetime_days is not None and age_days >= sku.expected_lifetime_days:

@@ -12,7 +12,7 @@ import pytest
 
 from articles import services
 from articles.models import Article, Event, EventKind, Status
-from reports.figures import article_figures
+from reports.figures import article_figures, sku_figures
 from tests.factories import ArticleFactory, EventFactory, SKUFactory, StoreFactory
 from tests.helpers import bought, moment
 
@@ -264,12 +264,21 @@ def test_estimated_value_uses_the_current_condition_and_the_skus_rate():
     assert figures_of(article)["estimated_value"] == Decimal("200.00")
 
 
-def test_article_purchased_after_the_as_of_date_owns_nothing_yet():
+def test_article_purchased_after_the_as_of_date_is_in_no_report():
     article = new_article(purchased_on="2025-08-01", price="300.00")
-    figures = figures_of(article)
-    assert figures["owned_days"] == Decimal("0")
-    assert figures["utilization"] == Decimal("0")
-    assert figures["estimated_value"] == Decimal("300.00")
+    only_it = Article.objects.filter(pk=article.pk)
+    assert article_figures(as_of=AS_OF, articles=only_it) == []
+    (sku_row,) = sku_figures(as_of=AS_OF)
+    assert (sku_row["articles"], sku_row["active"], sku_row["purchase_total"]) == (
+        0,
+        0,
+        Decimal("0.00"),
+    )
+    # As of its purchase day it is there: T = 2025-08-02 00:00, one day owned,
+    # 300 x 0.8 ^ (1 / 365) = 299.8167... -> 299.82.
+    figures = figures_of(article, as_of=dt.date(2025, 8, 1))
+    assert figures["owned_days"] == Decimal("1")
+    assert figures["estimated_value"] == Decimal("299.82")
 
 
 def test_evening_event_in_a_non_utc_installation(settings):

@@ -42,17 +42,24 @@ def test_an_article_earning_less_than_its_value_loss_is_a_candidate():
     rent(strong, "2025-01-05", "2025-01-08", revenue="200")
     rows = candidates()
     # Peak 2 (the rentals overlap), 2 active: surplus 0.
-    # A-1: trailing 100 - (800 - 640) = -60. Challenger: median(100, 200) - 200 = -50;
-    # renewal gain -50 - (-60) = 10, not above the hurdle 100.
+    # A-1: trailing 100 - (800 - 640) = -60: it earns less than it loses.
+    # Net per day of use in the first window (here the trailing one): A-1 100 / 9,
+    # A-2 200 / 3; median (100 / 9 + 600 / 9) / 2 = 350 / 9 = 38.89.
+    # A-1's challenger: 350 / 9 × 9 days - 1000 × (1 - 0.8) = 350 - 200 = 150;
+    # renewal gain 150 - (-60) = 210 > hurdle 100: a new one would earn more, too.
+    # A-2: keep 200 - 160 = 40; challenger 350 / 9 × 3 - 200 = -83.33: no candidate.
     assert list(rows) == ["A-1"]
     assert rows["A-1"] == {
         "number": "A-1",
         "sku_code": "EARN",
-        "keep_margin": Decimal("-60.00"),
+        "store": weak.store.name,
+        "reasons": ["earns_less_than_value_loss", "new_one_earns_more"],
         "trailing_net": Decimal("100.00"),
         "value_loss": Decimal("160.00"),
-        "renewal_gain": Decimal("10.00"),
-        "reasons": ["earns_less_than_value_loss"],
+        "keep_margin": Decimal("-60.00"),
+        "window_usage_days": Decimal("9"),
+        "challenger_margin": Decimal("150.00"),
+        "renewal_gain": Decimal("210.00"),
         "estimated_value": Decimal("800.00"),
     }
 
@@ -77,39 +84,41 @@ def test_surplus_sku_flags_its_weakest_articles_ties_by_number():
 def test_new_one_earns_more_when_the_sku_has_no_surplus():
     sku = SKUFactory.create(code="RENEW", replacement_price=Decimal("1000.00"))
     old = bought(sku, "N-1", "2023-07-01")
-    services.money_record(
-        article=old, kind="income", revenue="900", occurred_at=moment("2023-08-01")
-    )
-    services.money_record(
-        article=old, kind="income", revenue="200", occurred_at=moment("2025-03-01")
-    )
+    rent(old, "2023-08-01", "2023-08-11", revenue="900")
+    rent(old, "2025-03-01", "2025-03-11", revenue="200")
     gone = bought(sku, "N-2", "2023-07-01")
-    services.money_record(
-        article=gone, kind="income", revenue="1500", occurred_at=moment("2023-09-01")
-    )
+    rent(gone, "2023-09-01", "2023-09-06", revenue="1500")
     services.article_sell(article=gone, price="300", occurred_at=moment("2024-12-01"))
     rows = candidates()
     # N-1, age 731 days: value_loss 639.61 - 511.69 = 127.92; keep 200 - 127.92 = 72.08.
-    # Challenger: median(900, 1500) - 200 = 1000; gain 1000 - 72.08 = 927.92 > 100.
-    # It is idle (no usage in the window) and paid back (1100 >= 1000).
+    # Net per day of use in the first window [P, P + 365): N-1 900 / 10 = 90, N-2
+    # 1500 / 5 = 300 (sold after 519 days: it owned a whole window); median 195.
+    # N-1's challenger: 195 × 10 days - 1000 × (1 - 0.8) = 1750;
+    # gain 1750 - 72.08 = 1677.92 > 100. Surplus max(0, 1 - 1 - 1) = 0.
+    # It is paid back (900 + 200 = 1100 >= 1000).
     assert rows["N-1"]["keep_margin"] == Decimal("72.08")
-    assert rows["N-1"]["renewal_gain"] == Decimal("927.92")
-    assert rows["N-1"]["reasons"] == ["new_one_earns_more", "idle", "paid_back"]
+    assert rows["N-1"]["challenger_margin"] == Decimal("1750.00")
+    assert rows["N-1"]["renewal_gain"] == Decimal("1677.92")
+    assert rows["N-1"]["reasons"] == ["new_one_earns_more", "paid_back"]
     assert "N-2" not in rows  # sold: not considered
 
 
 def test_reasons_are_listed_in_spec_order():
     sku = SKUFactory.create(code="ALL", expected_lifetime_days=900)
     worn = bought(sku, "W-1", "2023-01-01")  # age 912 days
+    rent(worn, "2023-02-01", "2023-02-05", revenue="2000")
     services.money_record(
-        article=worn, kind="income", revenue="2000", occurred_at=moment("2023-02-01")
+        article=worn, kind="expense", cost="310", occurred_at=moment("2025-02-01")
     )
-    services.money_record(article=worn, kind="expense", cost="10", occurred_at=moment("2025-02-01"))
     services.inspection_record(article=worn, condition="poor", occurred_at=moment("2025-03-01"))
     (row,) = selloff_candidates(as_of=AS_OF)
-    # keep: -10 - 28.63 = -38.63. Replacement: its own price 1000; challenger
-    # 2000 - 200 = 1800; gain 1838.63 > hurdle 100; surplus max(0, 1 - 0 - 1) = 0.
-    assert row["keep_margin"] == Decimal("-38.63")
+    # keep: -310 - 28.63 = -338.63. Replacement: its own price 1000; net per day of
+    # use in its first window 2000 / 4 = 500, but it was idle in the trailing one:
+    # challenger 500 × 0 - 1000 × (1 - 0.8) = -200; gain -200 + 338.63 = 138.63 > 100.
+    # Surplus max(0, 1 - 0 - 1) = 0. Net 2000 - 310 = 1690 >= 1000: paid back.
+    assert row["keep_margin"] == Decimal("-338.63")
+    assert row["challenger_margin"] == Decimal("-200.00")
+    assert row["renewal_gain"] == Decimal("138.63")
     assert row["estimated_value"] == Decimal("143.15")
     assert row["reasons"] == [
         "earns_less_than_value_loss",

@@ -50,7 +50,7 @@ def test_a_sku_without_articles_is_listed_with_zeros():
     assert row["revenue_per_article"] is None
     assert row["mean_utilization"] is None
     assert row["replacement_price"] is None
-    assert row["challenger_margin"] is None
+    assert row["challenger_net_per_day"] is None
     assert row["renewal_hurdle"] is None
     assert row["surplus"] == 0
 
@@ -66,17 +66,17 @@ def test_sums_means_and_counts():
         article=two, kind="expense", cost="12.50", occurred_at=moment("2025-06-15")
     )
     services.usage_start(article=two, started_at=moment("2025-06-29"), revenue="45")
-    # Bought after D: counted as an article, not in the mean utilization (owns 0 days).
+    # Bought after D: in no report as of D.
     bought(sku, "S-3", "2025-07-15", price="50.00")
     row = figures_of(sku)
-    assert row["articles"] == 3
-    assert row["active"] == 3
+    assert row["articles"] == 2
+    assert row["active"] == 2
     assert row["on_order"] == 1
     assert row["revenue"] == Decimal("75.00")
     assert row["expenses"] == Decimal("12.50")
     assert row["net"] == Decimal("62.50")
-    assert row["purchase_total"] == Decimal("450.00")
-    assert row["revenue_per_article"] == Decimal("25")
+    assert row["purchase_total"] == Decimal("400.00")
+    assert row["revenue_per_article"] == Decimal("37.5")
     # S-1: 5 of 10 days = 0.5; S-2: 2 of 20 days = 0.1; mean 0.3.
     assert row["mean_utilization"] == Decimal("0.3")
 
@@ -115,13 +115,13 @@ def test_kaplan_meier_with_censored_articles():
         ("K-4", 30, True),
         ("K-5", 40, False),
     ):
-        purchased_on = days_before_t(life if not disposed else 100)
-        article = bought(sku, number, purchased_on)
+        purchased = days_before_t(life if not disposed else 100)
+        article = bought(sku, number, purchased)
         if disposed:
             services.article_sell(
                 article=article,
                 price="1",
-                occurred_at=moment(purchased_on) + dt.timedelta(days=life),
+                occurred_at=moment(purchased) + dt.timedelta(days=life),
             )
     row = figures_of(sku)
     # t=10: n=5, d=1, S = 4/5; t=20: n=3 (20, 30, 40), S = 4/5 × 2/3 = 8/15 > 0.5;
@@ -163,7 +163,7 @@ def test_disposed_is_read_from_the_ledger_at_t():
     services.article_report_lost(article=found, occurred_at=moment("2025-03-01"))
     services.article_found(article=found, occurred_at=moment("2025-03-05"))
     row = figures_of(sku)
-    assert row["sold"] == 1  # the current status
+    assert row["sold"] == 0  # sold after T
     assert row["disposed"] == 0
     assert figures_of(sku, as_of=dt.date(2025, 3, 2))["disposed"] == 1
 
@@ -235,19 +235,26 @@ def test_sku_settings_override_replacement_price_and_hurdle():
     assert figures_of(sku)["renewal_hurdle"] == Decimal("50.00")
 
 
-def test_challenger_margin_is_the_median_first_window_net_less_a_years_value_loss():
+def test_challenger_net_per_day_is_the_median_first_window_net_per_day_of_use():
     sku = SKUFactory.create(code="CH", replacement_price=Decimal("1000.00"))
     # Two rental articles owned at least a year; their first windows [P, P + 365 days).
-    first = bought(sku, "C-1", "2023-01-01")
-    services.money_record(
-        article=first, kind="income", revenue="300", occurred_at=moment("2023-06-01")
+    first = bought(sku, "C-1", "2023-01-01")  # first window [2023-01-01, 2024-01-01)
+    services.usage_start(
+        article=first, started_at=moment("2023-06-01"), ended_at=moment("2023-06-04"), revenue="300"
+    )
+    # Crosses P + W: its revenue (at its start) counts, its days only up to 2024-01-01.
+    services.usage_start(
+        article=first, started_at=moment("2023-12-31"), ended_at=moment("2024-01-03"), revenue="100"
     )
     services.money_record(
         article=first, kind="income", revenue="999", occurred_at=moment("2024-01-01")
     )
-    second = bought(sku, "C-2", "2024-01-01")
-    services.money_record(
-        article=second, kind="income", revenue="600", occurred_at=moment("2024-02-01")
+    second = bought(sku, "C-2", "2024-01-01")  # first window [2024-01-01, 2024-12-31)
+    services.usage_start(
+        article=second,
+        started_at=moment("2024-02-01"),
+        ended_at=moment("2024-02-06"),
+        revenue="1100",
     )
     services.money_record(
         article=second, kind="expense", cost="100", occurred_at=moment("2024-12-30")
@@ -255,16 +262,20 @@ def test_challenger_margin_is_the_median_first_window_net_less_a_years_value_los
     services.article_sell(article=second, price="700", occurred_at=moment("2025-02-01"))
     # Owned less than a year, and a sales article: neither qualifies.
     young = bought(sku, "C-3", "2025-01-01")
-    services.money_record(
-        article=young, kind="income", revenue="5000", occurred_at=moment("2025-02-01")
+    services.usage_start(
+        article=young,
+        started_at=moment("2025-02-01"),
+        ended_at=moment("2025-02-02"),
+        revenue="5000",
     )
     shop = bought(sku, "C-4", "2023-01-01", allocation="sales")
     services.money_record(
         article=shop, kind="income", revenue="5000", occurred_at=moment("2023-02-01")
     )
-    # C-1: 300 (the 999 falls on 2024-01-01 = P + 365 days, outside); C-2: 600 - 100.
-    # median(300, 500) = 400; minus 1000 × (1 - 0.8) = 200.
-    assert figures_of(sku)["challenger_margin"] == Decimal("200.00")
+    # C-1: (300 + 100) / (3 + 1) days = 100 (the 999 falls on 2024-01-01 = P + 365 days,
+    # outside, and so do the rental's last two days); C-2: (1100 - 100) / 5 days = 200.
+    # median(100, 200) = 150.
+    assert figures_of(sku)["challenger_net_per_day"] == Decimal("150")
 
 
 def test_store_limits_the_articles_counted():

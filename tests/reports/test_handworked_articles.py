@@ -38,6 +38,10 @@ def test_open_usage_crossing_the_horizon_counts_up_to_t():
     assert figures("A1") == {
         "number": "A1",
         "sku_code": "ART",
+        # current values: in store Main, active (on order), new
+        "store": "Main",
+        "status": "active",
+        "condition": "new",
         "usage_count": 2,
         # [06-05, 06-10) = 5 days, + [06-28, T = 07-01) = 3 days
         "usage_days": "8.0000",
@@ -99,6 +103,10 @@ def test_usage_continuing_after_disposal_counts_only_until_disposal():
     assert figures("A3") == {
         "number": "A3",
         "sku_code": "ART",
+        # current values: retired on 06-20, still graded new
+        "store": "Main",
+        "status": "retired",
+        "condition": "new",
         "usage_count": 1,
         # [06-18, 06-25) ∩ [06-01, E = disposed_at = 06-20) = 2 days
         "usage_days": "2.0000",
@@ -255,6 +263,10 @@ def test_dollar_utilization_counts_revenue_of_the_last_365_days():
     assert figures("A9") == {
         "number": "A9",
         "sku_code": "ART",
+        # current values: active, never graded since it was bought new
+        "store": "Main",
+        "status": "active",
+        "condition": "new",
         "usage_count": 1,
         "usage_days": "10.0000",
         # 2024-01-01 -> 2025-01-01 = 366 (leap year) + 181 (Jan..Jun 2025) = 547
@@ -306,11 +318,23 @@ def test_estimated_value_uses_the_skus_own_depreciation_rate():
     assert figures("E-6")["estimated_value"] == "500.00"
 
 
-def test_estimated_value_takes_the_current_condition():
+def test_estimated_value_takes_the_condition_at_t_not_a_later_grade():
     item = article(sku("EST"), "E-7", "2024-07-01", condition="new")
     services.inspection_record(article=item, condition="fair", occurred_at=moment("2025-08-01"))
-    # the grade found after T is the article's current condition: 800 x 0.50
-    assert figures("E-7")["estimated_value"] == "400.00"
+    # the grade found after T is not yet the article's condition at T: new, 800 x 1.00
+    assert figures("E-7")["estimated_value"] == "800.00"
+    # the row's condition says what the article is now
+    assert figures("E-7")["condition"] == "fair"
+    # as of a date after the inspection it is fair: T = 2025-08-02 00:00 is 397 days
+    # after P, 1000 x 0.8 ^ (397 / 365) = 784.5014789742... x 0.50 = 392.2507... -> 392.25
+    assert figures("E-7", as_of="2025-08-01")["estimated_value"] == "392.25"
+
+
+def test_estimated_value_takes_a_grade_found_before_t():
+    item = article(sku("EST"), "E-9", "2024-07-01", condition="new")
+    services.inspection_record(article=item, condition="fair", occurred_at=moment("2025-06-30"))
+    # graded fair before T: 800 x 0.50
+    assert figures("E-9")["estimated_value"] == "400.00"
 
 
 def test_article_sold_after_the_horizon_still_has_its_value_and_no_proceeds():
@@ -428,15 +452,15 @@ def test_articles_csv_has_the_spec_columns_and_formats():
 
     lines = report_csv("articles")
     assert lines == [
-        "number,sku_code,usage_count,usage_days,owned_days,utilization,revenue,expenses,net,"
-        "payback_ratio,paid_back_on,sale_proceeds,lifetime_profit,dollar_utilization,"
-        "estimated_value",
+        "number,sku_code,store,status,condition,usage_count,usage_days,owned_days,"
+        "utilization,revenue,expenses,net,payback_ratio,paid_back_on,sale_proceeds,"
+        "lifetime_profit,dollar_utilization,estimated_value",
         # 10 days of 365 = 0.027397... -> 0.0274; 1200 / 1000 = 1.2; paid back by the
         # rental of 06-01; 1200 + 0 - 1000 = 200; 1000 x 0.8 = 800
-        "CSV-1,CSVS,1,10.0000,365.0000,0.0274,1200.00,0.00,1200.00,1.2000,2025-06-01,0.00,"
-        "200.00,1.2000,800.00",
+        "CSV-1,CSVS,Main,active,new,1,10.0000,365.0000,0.0274,1200.00,0.00,1200.00,1.2000,"
+        "2025-06-01,0.00,200.00,1.2000,800.00",
         # price 0: payback_ratio, paid_back_on and dollar_utilization empty
-        "CSV-2,CSVS,0,0.0000,365.0000,0.0000,0.00,0.00,0.00,,,0.00,0.00,,0.00",
+        "CSV-2,CSVS,Main,active,new,0,0.0000,365.0000,0.0000,0.00,0.00,0.00,,,0.00,0.00,,0.00",
     ]
 
 

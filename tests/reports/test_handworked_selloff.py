@@ -55,20 +55,25 @@ def test_default_window_of_365_days_judges_a_whole_year():
     #     keep_margin = 100 - 160 = -60 -> earns_less_than_value_loss
     # Y2: keep_margin = 360 - 160 = 200
     # surplus: 2 active rental articles, never on order together: peak 1, 2 - 1 - 1 = 0
-    # challenger_margin: first-year nets 100 and 360, median 230;
-    #     replacement_price 1000 (both bought 2024-07-01);
-    #     230 - 1000 x (1 - 0.8 ^ (365/365)) = 230 - 200 = 30
-    # renewal_gain Y1 = 30 - (-60) = 90, not > renewal_hurdle 10% x 1000 = 100
-    # renewal_gain Y2 = 30 - 200 = -170
+    # challenger_net_per_day: the first window [P, P + 365) is the trailing one;
+    #     Y1 100 / 2 days = 50, Y2 360 / 3 days = 120: median (50 + 120) / 2 = 85
+    # a new one's value loss: replacement_price 1000 (both bought 2024-07-01)
+    #     x (1 - 0.8 ^ (365/365)) = 200
+    # Y1: window_usage_days 2; challenger_margin = 85 x 2 - 200 = -30
+    #     renewal_gain = -30 - (-60) = 30, not > renewal_hurdle 10% x 1000 = 100
+    # Y2: challenger_margin = 85 x 3 - 200 = 55; renewal_gain = 55 - 200 = -145
     assert candidates() == [
         {
             "number": "Y1",
             "sku_code": "YEAR",
-            "keep_margin": "-60.00",
+            "store": "Main",
+            "reasons": "earns_less_than_value_loss",
             "trailing_net": "100.00",
             "value_loss": "160.00",
-            "renewal_gain": "90.00",
-            "reasons": "earns_less_than_value_loss",
+            "keep_margin": "-60.00",
+            "window_usage_days": "2.0000",
+            "challenger_margin": "-30.00",
+            "renewal_gain": "30.00",
             # 1000 x 0.8 x 1.00
             "estimated_value": "800.00",
         }
@@ -77,7 +82,7 @@ def test_default_window_of_365_days_judges_a_whole_year():
     assert row["peak_on_order"] == 1
     assert row["surplus"] == 0
     assert row["replacement_price"] == "1000.00"
-    assert row["challenger_margin"] == "30.00"
+    assert row["challenger_net_per_day"] == "85.0000"
     assert row["renewal_hurdle"] == "100.00"
 
 
@@ -115,19 +120,19 @@ def test_only_active_or_out_of_use_rental_articles_owned_a_whole_window_are_cons
     # surplus: active rental articles N1, N2 = 2; never on order: peak 0; 2 - 0 - 1 = 1
     #   -> the 1 considered article with the lowest keep_margin, tie N1 = N3 broken by
     #   number: N1 gets surplus_sku.
-    # challenger_margin: qualifying (rental, owned >= 30): N1, N3 (N5, N6 lived 10 days);
-    #   their nets over [P, P + 30) are 0, 0: median 0. replacement_price: the most
-    #   recent purchase is N2 (06-02) at 500.
-    #   0 - 500 x (1 - g) = -9.0867006041 -> -9.09
-    # renewal_gain = -9.0867006041 - (-8.9215643484) = -0.1651362557 -> -0.17
-    # idle: neither was on order in [06-01, 07-01).
+    # challenger_net_per_day: no article was ever used, so none qualifies: empty, and
+    #   with it challenger_margin and renewal_gain.
+    # idle: neither was on order in [06-01, 07-01); window_usage_days 0.
     # Sorted by keep_margin (equal) then number: N1, N3.
     common = {
         "sku_code": "CONS",
-        "keep_margin": "-8.92",
+        "store": "Main",
         "trailing_net": "0.00",
         "value_loss": "8.92",
-        "renewal_gain": "-0.17",
+        "keep_margin": "-8.92",
+        "window_usage_days": "0.0000",
+        "challenger_margin": None,
+        "renewal_gain": None,
         "estimated_value": "490.91",
     }
     assert candidates("--window", "30") == [
@@ -161,30 +166,35 @@ def test_surplus_picks_the_lowest_keep_margins_with_ties_broken_by_number():
     #              S5 = 20 - 14.5387 = 5.4613 -> 5.46
     # surplus: 5 active rental, peak 2 (S1 and S2 on 06-15..06-20): 5 - 2 - 1 = 2
     #   -> the 2 lowest keep margins: S5 (5.46), then S3 / S4 tie at 35.46 -> S3
-    # challenger_margin: nets over [2024-07-01, 2024-07-31) are all 0 (S5's income is on
-    #   08-01), median 0; replacement_price 1000: 0 - 1000 x (1 - g) = -18.1734012082
-    # renewal_gain S5 = -18.1734012082 - 5.4612790334 = -23.6346802416 -> -23.63
-    # renewal_gain S3 = -18.1734012082 - 35.4612790334 = -53.6346802416 -> -53.63
+    # challenger_net_per_day: no article was used in its first window
+    #   [2024-07-01, 2024-07-31): empty, so challenger_margin and renewal_gain are too
+    # window_usage_days: S5 none; S3 [06-05, 06-06) = 1
     # S5: no usage in the window (idle); net 1020 / 1000 >= 1 (paid_back)
     assert candidates() == [
         {
             "number": "S5",
             "sku_code": "SUR",
-            "keep_margin": "5.46",
+            "store": "Main",
+            "reasons": "surplus_sku;idle;paid_back",
             "trailing_net": "20.00",
             "value_loss": "14.54",
-            "renewal_gain": "-23.63",
-            "reasons": "surplus_sku;idle;paid_back",
+            "keep_margin": "5.46",
+            "window_usage_days": "0.0000",
+            "challenger_margin": None,
+            "renewal_gain": None,
             "estimated_value": "800.00",
         },
         {
             "number": "S3",
             "sku_code": "SUR",
-            "keep_margin": "35.46",
+            "store": "Main",
+            "reasons": "surplus_sku",
             "trailing_net": "50.00",
             "value_loss": "14.54",
-            "renewal_gain": "-53.63",
-            "reasons": "surplus_sku",
+            "keep_margin": "35.46",
+            "window_usage_days": "1.0000",
+            "challenger_margin": None,
+            "renewal_gain": None,
             "estimated_value": "800.00",
         },
     ]
@@ -200,40 +210,46 @@ def test_new_one_earns_more_when_the_sku_is_fully_used():
     )
     r1 = article(fleet, "R1", "2024-07-01")
     rental(r1, moment("2024-07-05"), moment("2024-07-10"), revenue="300")  # first window
-    rental(r1, moment("2025-06-10"), moment("2025-06-20"), revenue="200")
+    rental(r1, moment("2025-06-10"), moment("2025-06-20"), revenue="600")
     r2 = article(fleet, "R2", "2024-07-01")
     rental(r2, moment("2024-07-12"), moment("2024-07-15"), revenue="200")
-    rental(r2, moment("2025-06-15"), moment("2025-06-25"), revenue="150")  # overlaps R1
+    rental(r2, moment("2025-06-15"), moment("2025-06-25"), revenue="550")  # overlaps R1
     r3 = article(fleet, "R3", "2024-07-01")
     rental(r3, moment("2024-07-20"), moment("2024-07-22"), revenue="100")
     rental(r3, moment("2025-06-26"), moment("2025-06-28"), revenue="40")
 
-    # value_loss 14.5387209666 for each; keep_margin R1 = 185.4612790334,
-    #   R2 = 135.4612790334, R3 = 40 - 14.5387209666 = 25.4612790334 -> 25.46
+    # value_loss 14.5387209666 for each; keep_margin R1 = 600 - 14.5387 = 585.4612790334,
+    #   R2 = 550 - 14.5387 = 535.4612790334, R3 = 40 - 14.5387209666 = 25.4612790334
     # surplus: 3 active rental, peak 2 (R1 and R2 on 06-15..06-20): 3 - 2 - 1 = 0
-    # challenger_margin: first-window nets 300, 200, 100: median 200; replacement_price
-    #   is the SKU's setting 1200: 200 - 1200 x (1 - g) = 200 - 21.8080814498
-    #   = 178.1919185502
-    # renewal_gain R1 = 178.1919 - 185.4613 = -7.2694 (no)
-    #              R2 = 178.1919 - 135.4613 = 42.7306, not > renewal_hurdle 50 (no)
-    #              R3 = 178.1919185502 - 25.4612790334 = 152.7306395168 -> 152.73 > 50
+    # challenger_net_per_day over the first windows [2024-07-01, 2024-07-31):
+    #   R1 300 / 5 days = 60, R2 200 / 3 days = 66.6667, R3 100 / 2 days = 50: median 60
+    # a new one's value loss: the SKU's replacement_price 1200 x (1 - g) = 21.8080814498
+    # window_usage_days: R1 10, R2 10, R3 2
+    # challenger_margin R1, R2 = 60 x 10 - 21.8080814498 = 578.1919185502
+    #                   R3 = 60 x 2 - 21.8080814498 = 98.1919185502 -> 98.19
+    # renewal_gain R1 = 578.1919 - 585.4613 = -7.2694 (no)
+    #              R2 = 578.1919 - 535.4613 = 42.7306, not > renewal_hurdle 50 (no)
+    #              R3 = 98.1919185502 - 25.4612790334 = 72.7306395168 -> 72.73 > 50
+    # R3 earns 20 a day of use where a new one would earn 60: renew it.
     # R3 is 365 days old >= expected lifetime 365: past_expected_lifetime
     assert candidates() == [
         {
             "number": "R3",
             "sku_code": "REN",
-            "keep_margin": "25.46",
+            "store": "Main",
+            "reasons": "new_one_earns_more;past_expected_lifetime",
             "trailing_net": "40.00",
             "value_loss": "14.54",
-            "renewal_gain": "152.73",
-            "reasons": "new_one_earns_more;past_expected_lifetime",
+            "keep_margin": "25.46",
+            "window_usage_days": "2.0000",
+            "challenger_margin": "98.19",
+            "renewal_gain": "72.73",
             "estimated_value": "800.00",
         }
     ]
     row = sku_figures("REN")
     assert row["replacement_price"] == "1200.00"
-    # 178.1919185502 -> 178.19
-    assert row["challenger_margin"] == "178.19"
+    assert row["challenger_net_per_day"] == "60.0000"
     assert row["renewal_hurdle"] == "50.00"
     assert row["surplus"] == 0
 
@@ -259,18 +275,18 @@ def test_replacement_price_falls_back_to_the_most_recent_purchase():
     assert row["replacement_price"] == "900.00"
     # 10% x 900
     assert row["renewal_hurdle"] == "90.00"
-    # nets over the first 30 days: RP1 60, RP2 30, RP3 100 - 10 = 90, RP4 200
-    # (RP5 owned 0 days, RP6 is for sale). Sorted 30, 60, 90, 200: median (60 + 90) / 2
-    # = 75; 75 - 900 x (1 - g) = 75 - 16.3560610874 = 58.6439389126 -> 58.64
-    assert row["challenger_margin"] == "58.64"
+    # nets per day of use over the first 30 days: RP1 60 / 1 = 60, RP2 30 / 1 = 30,
+    # RP3 (100 - 10) / 1 = 90, RP4 200 / 2 = 100 (RP5 was bought after D, RP6 is for
+    # sale). Sorted 30, 60, 90, 100: median (60 + 90) / 2 = 75
+    assert row["challenger_net_per_day"] == "75.0000"
 
 
-def test_challenger_margin_is_empty_when_no_article_has_owned_a_window():
+def test_challenger_net_per_day_is_empty_when_no_article_has_owned_a_window():
     fleet = sku("YNG", selloff_window_days=30)
     article(fleet, "YN1", "2025-06-15")  # 16 days
 
     row = sku_figures("YNG")
-    assert row["challenger_margin"] is None
+    assert row["challenger_net_per_day"] is None
     # bought 2025-06-15 at 1000: 10%
     assert row["replacement_price"] == "1000.00"
     assert row["renewal_hurdle"] == "100.00"
@@ -292,19 +308,20 @@ def test_every_reason_and_flag_is_listed_in_spec_order():
     #     -> X1 (lowest keep_margin): surplus_sku
     # X1: idle (no usage), poor_condition, 365 days >= 300: past_expected_lifetime,
     #     net 150 / 100 = 1.5 >= 1: paid_back
-    # challenger_margin: first-window nets 0, 0; replacement_price: both bought
-    #     2024-07-01, the highest price is 1000: 0 - 1000 x (1 - g) = -18.1734012082
-    # renewal_gain X1 = -18.1734012082 + 0.3634680242 = -17.8099331840 -> -17.81
+    # challenger_net_per_day: no usage in any first window: empty
     assert candidates() == [
         {
             "number": "X1",
             "sku_code": "FLG",
-            "keep_margin": "-0.36",
-            "trailing_net": "0.00",
-            "value_loss": "0.36",
-            "renewal_gain": "-17.81",
+            "store": "Main",
             "reasons": "earns_less_than_value_loss;surplus_sku;idle;poor_condition;"
             "past_expected_lifetime;paid_back",
+            "trailing_net": "0.00",
+            "value_loss": "0.36",
+            "keep_margin": "-0.36",
+            "window_usage_days": "0.0000",
+            "challenger_margin": None,
+            "renewal_gain": None,
             "estimated_value": "20.00",
         }
     ]
@@ -318,23 +335,29 @@ def test_trailing_net_counts_the_window_start_and_not_t_and_idle_is_half_open():
     rental(t1, moment("2025-05-20"), moment("2025-06-01"), revenue="500")
     income(t1, moment("2025-05-31", 23, 59, 59), "300")  # just before the window
     income(t1, moment("2025-06-01"), "40")  # at the window's start: in
-    expense(t1, moment("2025-06-15"), "10")  # in
+    expense(t1, moment("2025-06-15"), "50")  # in
     income(t1, moment("2025-07-01"), "500")  # at T: out
 
-    # trailing_net = 40 - 10 = 30; keep_margin = 30 - 14.5387209666 = 15.4612790334
+    # trailing_net = 40 - 50 = -10; keep_margin = -10 - 14.5387209666 = -24.5387209666
+    #   -> -24.54: earns_less_than_value_loss
     # surplus: 1 active rental article, peak 0: max(0, 1 - 0 - 1) = 0
-    # challenger_margin: 100 (first window) - 1000 x (1 - g) = 81.8265987918
-    # renewal_gain = 81.8265987918 - 15.4612790334 = 66.3653197584 -> 66.37 > 50
-    # net 100 + 500 + 300 + 40 - 10 = 930 < 1000: not paid back
+    # challenger_net_per_day: 100 / 1 day (first window) = 100; window_usage_days 0
+    #   (the rental ending at T - W adds nothing), so challenger_margin =
+    #   100 x 0 - 1000 x (1 - g) = -18.1734012082 -> -18.17
+    # renewal_gain = -18.1734012082 + 24.5387209666 = 6.3653197584 -> 6.37, not > 50
+    # net 100 + 500 + 300 + 40 - 50 = 890 < 1000: not paid back
     assert candidates() == [
         {
             "number": "T1",
             "sku_code": "TRL",
-            "keep_margin": "15.46",
-            "trailing_net": "30.00",
+            "store": "Main",
+            "reasons": "earns_less_than_value_loss;idle",
+            "trailing_net": "-10.00",
             "value_loss": "14.54",
-            "renewal_gain": "66.37",
-            "reasons": "new_one_earns_more;idle",
+            "keep_margin": "-24.54",
+            "window_usage_days": "0.0000",
+            "challenger_margin": "-18.17",
+            "renewal_gain": "6.37",
             "estimated_value": "800.00",
         }
     ]
@@ -359,11 +382,12 @@ def test_selloff_csv_joins_reasons_with_semicolons():
     article(fleet, "CX-1", "2024-07-01")
 
     # One article, no events in the window: keep_margin -14.54 (earns less than it
-    # loses), idle; surplus max(0, 1 - 0 - 1) = 0; challenger 0 - 18.1734 = -18.1734,
-    # renewal_gain = -18.1734012082 + 14.5387209666 = -3.6346802416 -> -3.63
+    # loses), idle; surplus max(0, 1 - 0 - 1) = 0; never used, so challenger_net_per_day
+    # is empty and challenger_margin and renewal_gain are empty cells.
     assert report_csv("selloff") == [
-        "number,sku_code,keep_margin,trailing_net,value_loss,renewal_gain,reasons,estimated_value",
-        "CX-1,CSVX,-14.54,0.00,14.54,-3.63,earns_less_than_value_loss;idle,800.00",
+        "number,sku_code,store,reasons,trailing_net,value_loss,keep_margin,"
+        "window_usage_days,challenger_margin,renewal_gain,estimated_value",
+        "CX-1,CSVX,Main,earns_less_than_value_loss;idle,0.00,14.54,-14.54,0.0000,,,800.00",
     ]
 
 
@@ -375,18 +399,21 @@ def test_usage_crossing_the_window_start_is_not_idle():
 
     # trailing_net 0: keep_margin = -14.5387 -> -14.54, earns less than it loses
     # peak in [06-01, 07-01) is 1: surplus max(0, 1 - 1 - 1) = 0
-    # challenger: first-window net 0 - 18.1734 = -18.1734;
-    #   renewal_gain = -18.1734012082 + 14.5387209666 = -3.6346802416 -> -3.63
+    # window_usage_days: [05-25, 06-03) ∩ [06-01, 07-01) = 2 days
+    # challenger_net_per_day: no usage in the first window [2024-07-01, 07-31): empty
     # on order at T - W: not idle
     assert candidates() == [
         {
             "number": "CR-1",
             "sku_code": "CRS",
-            "keep_margin": "-14.54",
+            "store": "Main",
+            "reasons": "earns_less_than_value_loss",
             "trailing_net": "0.00",
             "value_loss": "14.54",
-            "renewal_gain": "-3.63",
-            "reasons": "earns_less_than_value_loss",
+            "keep_margin": "-14.54",
+            "window_usage_days": "2.0000",
+            "challenger_margin": None,
+            "renewal_gain": None,
             "estimated_value": "800.00",
         }
     ]
@@ -402,18 +429,19 @@ def test_surplus_larger_than_the_considered_articles_marks_them_all():
     # surplus: 3 active rental articles, none on order: 3 - 0 - 1 = 2, but only O1 is
     # considered (owned 365 >= 30), so O1 is among the 2 lowest: surplus_sku
     # keep_margin = 100 - 14.5387209666 = 85.4612790334 -> 85.46 (earns more than it loses)
-    # challenger: only O1 qualifies, first-window net 0; replacement_price is the
-    #   price of the latest purchase (2025-06-15, 1000): 0 - 18.1734012082
-    # renewal_gain = -18.1734012082 - 85.4612790334 = -103.6346802416 -> -103.63
+    # challenger_net_per_day: O1, the only one owned a window, was never used: empty
     assert candidates() == [
         {
             "number": "O1",
             "sku_code": "OLD",
-            "keep_margin": "85.46",
+            "store": "Main",
+            "reasons": "surplus_sku;idle",
             "trailing_net": "100.00",
             "value_loss": "14.54",
-            "renewal_gain": "-103.63",
-            "reasons": "surplus_sku;idle",
+            "keep_margin": "85.46",
+            "window_usage_days": "0.0000",
+            "challenger_margin": None,
+            "renewal_gain": None,
             "estimated_value": "800.00",
         }
     ]
@@ -426,18 +454,20 @@ def test_trailing_net_window_is_exact_to_the_microsecond():
     income(m1, moment("2025-06-30", 23, 59, 59, 999_999), "5")  # 1 µs before T: in
 
     # trailing_net = 5; keep_margin = 5 - 14.5387209666 = -9.5387209666 -> -9.54
-    # surplus max(0, 1 - 0 - 1) = 0; challenger 0 - 18.1734012082 (first-window net 0)
-    # renewal_gain = -18.1734012082 + 9.5387209666 = -8.6346802416 -> -8.63
+    # surplus max(0, 1 - 0 - 1) = 0; never used: challenger_net_per_day empty
     # no usage: idle; net 305 < 1000: not paid back
     assert candidates() == [
         {
             "number": "MI-1",
             "sku_code": "MIC",
-            "keep_margin": "-9.54",
+            "store": "Main",
+            "reasons": "earns_less_than_value_loss;idle",
             "trailing_net": "5.00",
             "value_loss": "14.54",
-            "renewal_gain": "-8.63",
-            "reasons": "earns_less_than_value_loss;idle",
+            "keep_margin": "-9.54",
+            "window_usage_days": "0.0000",
+            "challenger_margin": None,
+            "renewal_gain": None,
             "estimated_value": "800.00",
         }
     ]
@@ -457,24 +487,29 @@ def test_renewal_gain_must_exceed_the_hurdle_not_just_reach_it():
     for code, hurdle in [("EQA", "10.00"), ("EQB", "9.99")]:
         fleet = sku(code, renewal_hurdle=hurdle)
         first = article(fleet, f"{code}-1", "2024-07-01")
-        rental(first, moment("2025-03-01"), moment("2025-03-10"), revenue="300")
+        rental(first, moment("2025-03-01"), moment("2025-03-11"), revenue="300")
         second = article(fleet, f"{code}-2", "2024-07-01")
-        rental(second, moment("2025-03-05"), moment("2025-03-08"), revenue="400")
+        rental(second, moment("2025-03-05"), moment("2025-03-10"), revenue="200")
 
-    # value_loss = 800 - 640 = 160; keep_margin -1 = 300 - 160 = 140, -2 = 400 - 160 = 240
-    # peak 2 (03-05..03-08), 2 active rental: surplus max(0, 2 - 2 - 1) = 0
-    # challenger_margin = median(300, 400) - 1000 x (1 - 0.8) = 350 - 200 = 150
-    # renewal_gain -1 = 150 - 140 = 10: not > 10.00 (EQA), but > 9.99 (EQB)
-    # renewal_gain -2 = 150 - 240 = -90
+    # value_loss = 800 - 640 = 160; keep_margin -1 = 300 - 160 = 140, -2 = 200 - 160 = 40
+    # peak 2 (03-05..03-10), 2 active rental: surplus max(0, 2 - 2 - 1) = 0
+    # challenger_net_per_day = median(300 / 10 days, 200 / 5 days) = (30 + 40) / 2 = 35
+    # a new one's value loss: 1000 x (1 - 0.8) = 200
+    # -1: challenger_margin = 35 x 10 - 200 = 150; renewal_gain = 150 - 140 = 10:
+    #     not > 10.00 (EQA), but > 9.99 (EQB)
+    # -2: challenger_margin = 35 x 5 - 200 = -25; renewal_gain = -25 - 40 = -65
     assert candidates() == [
         {
             "number": "EQB-1",
             "sku_code": "EQB",
-            "keep_margin": "140.00",
+            "store": "Main",
+            "reasons": "new_one_earns_more",
             "trailing_net": "300.00",
             "value_loss": "160.00",
+            "keep_margin": "140.00",
+            "window_usage_days": "10.0000",
+            "challenger_margin": "150.00",
             "renewal_gain": "10.00",
-            "reasons": "new_one_earns_more",
             "estimated_value": "800.00",
         }
     ]

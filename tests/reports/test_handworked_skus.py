@@ -20,7 +20,7 @@ def figures(code: str, *args: str) -> dict:
     return by_key(report("skus", *args), key="sku_code")[code]
 
 
-def test_counts_use_current_status_and_on_order_reads_the_ledger_at_t():
+def test_counts_use_the_status_at_t_and_on_order_reads_the_ledger_at_t():
     fleet = sku("CNT")
     article(fleet, "C01", "2025-01-01")  # active, in stock
     rental(article(fleet, "C02", "2025-01-01"), moment("2025-06-25"), None)  # open at T
@@ -43,7 +43,7 @@ def test_counts_use_current_status_and_on_order_reads_the_ledger_at_t():
     services.article_retire(
         article=article(fleet, "C08", "2025-01-01"), occurred_at=moment("2025-06-14")
     )
-    # sold after T: its current status is sold, but it is not disposed by T
+    # sold after T: active at T (though sold now), and not disposed by T
     services.article_sell(
         article=article(fleet, "C09", "2025-01-01"), price="100", occurred_at=moment("2025-07-10")
     )
@@ -52,10 +52,10 @@ def test_counts_use_current_status_and_on_order_reads_the_ledger_at_t():
     row = figures("CNT")
     assert {key: row[key] for key in ["articles", "active", "out_of_use", "lost", "sold"]} == {
         "articles": 10,
-        "active": 5,  # C01, C02, C03, C04, C10
+        "active": 6,  # C01, C02, C03, C04, C10, C09 (sold after T)
         "out_of_use": 1,  # C05
         "lost": 1,  # C06
-        "sold": 2,  # C07, C09 (current status)
+        "sold": 1,  # C07 (C09 is sold after T)
     }
     assert row["retired"] == 1  # C08
     assert row["on_order"] == 2  # C02, C03
@@ -246,6 +246,7 @@ def test_skus_report_has_the_contract_columns():
     article(sku("COL"), "COL-1", "2025-01-01")
     assert list(report("skus")[0]) == [
         "sku_code",
+        "sku_name",
         "articles",
         "active",
         "out_of_use",
@@ -266,7 +267,7 @@ def test_skus_report_has_the_contract_columns():
         "peak_on_order",
         "surplus",
         "replacement_price",
-        "challenger_margin",
+        "challenger_net_per_day",
         "renewal_hurdle",
     ]
 
@@ -297,7 +298,7 @@ def test_money_is_rounded_half_up():
     assert figures("HALF")["revenue_per_article"] == "50.03"
 
 
-def test_disposed_is_read_from_the_ledger_at_t_for_an_article_found_later():
+def test_an_article_lost_at_t_and_found_later_is_counted_lost_and_disposed():
     fleet = sku("FND")
     item = article(fleet, "F-1", "2025-01-01")
     services.article_report_lost(article=item, occurred_at=moment("2025-06-10"))
@@ -306,20 +307,22 @@ def test_disposed_is_read_from_the_ledger_at_t_for_an_article_found_later():
     row = figures("FND")
     # lost at T per the ledger (found only after T): disposed by T
     assert row["disposed"] == 1
-    # the counts by status use the current status: active again
-    assert row["active"] == 1
-    assert row["lost"] == 0
+    # the counts by status use the status at T too: lost, not yet active again
+    assert row["active"] == 0
+    assert row["lost"] == 1
 
 
 def test_replacement_price_is_empty_when_nothing_was_bought_by_the_as_of_date():
     article(sku("FUT"), "FUT-1", "2025-07-05")
 
     row = figures("FUT")
-    # purchased_on 07-05 > D: no replacement price, so no 10% hurdle either; the
-    # article owns 0 days, so none qualifies for the challenger
+    # purchased_on 07-05 > D: the article is in no report as of D, so the SKU is
+    # listed with none; no replacement price, so no 10% hurdle either, and no article
+    # qualifies for the challenger
+    assert row["articles"] == 0
     assert row["replacement_price"] is None
     assert row["renewal_hurdle"] is None
-    assert row["challenger_margin"] is None
+    assert row["challenger_net_per_day"] is None
 
 
 def test_lifetimes_are_counted_in_seconds_across_a_daylight_saving_change(settings):

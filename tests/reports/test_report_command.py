@@ -122,11 +122,14 @@ def test_table_wraps_long_reasons_at_semicolons():
     row = {
         "number": "LONG-ARTICLE-NUMBER-0001",
         "sku_code": "SKU",
-        "keep_margin": Decimal("-1"),
+        "store": "Main",
+        "reasons": reasons,
         "trailing_net": Decimal("0"),
         "value_loss": Decimal("1"),
+        "keep_margin": Decimal("-1"),
+        "window_usage_days": Decimal("0"),
+        "challenger_margin": None,
         "renewal_gain": None,
-        "reasons": reasons,
         "estimated_value": Decimal("5"),
     }
     out = render_table(REPORT_COLUMNS["selloff"], [row])

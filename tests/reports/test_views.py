@@ -94,7 +94,9 @@ def test_sku_csv_download_has_the_spec_columns_and_values(client, viewer, fleet)
     response = client.get(reverse("reports:skus"), {"download": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     header, row = response.content.decode().splitlines()[:2]
-    assert header.startswith("sku_code,articles,active,out_of_use,on_order,lost,sold,retired,")
+    assert header.startswith(
+        "sku_code,sku_name,articles,active,out_of_use,on_order,lost,sold,retired,"
+    )
     values = dict(zip(header.split(","), row.split(","), strict=True))
     # 25 articles, 5 sold; revenue 25 × 30.00 (sales excluded).
     assert values["articles"] == "25"
@@ -107,7 +109,14 @@ def test_articles_csv_download_lists_every_filtered_article(client, viewer, flee
     client.force_login(viewer)
     response = client.get(reverse("reports:articles"), {"download": "csv", "status": "sold"})
     lines = response.content.decode().splitlines()
-    assert lines[0].split(",")[:3] == ["number", "sku_code", "usage_count"]
+    assert lines[0].split(",")[:6] == [
+        "number",
+        "sku_code",
+        "store",
+        "status",
+        "condition",
+        "usage_count",
+    ]
     assert [line.split(",")[0] for line in lines[1:]] == [
         "CITY-0001",
         "CITY-0006",

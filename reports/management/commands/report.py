@@ -63,7 +63,9 @@ class Command(BaseCommand):
             help="the sell-off window in days (default: each SKU's own, else the setting)",
         )
         parser.add_argument("--sku", help="only this SKU (its code)")
-        parser.add_argument("--store", help="only articles now in this store (its name)")
+        parser.add_argument(
+            "--store", help="only articles in this store at the as-of date (its name)"
+        )
         parser.add_argument("--format", default="table", help="table (default), csv or json")
 
     def handle(self, *args, **options):
