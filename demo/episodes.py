@@ -274,6 +274,7 @@ class Episodes:
             kind=EventKind.REPAIR,
             occurred_at=moment,
             downtime=True,
+            due_at=moment + DAY,  # promised for the next day: overdue now
             reference=self.reference("WO", moment),
             notes="Waiting for a spare part.",
             acting_user=self.user,

@@ -337,6 +337,7 @@ class DemoFleet(Episodes):
                     services.usage_start(
                         article=article,
                         started_at=start,
+                        due_at=end,
                         revenue=line.day_rate * days,
                         reference=self.reference("R", start),
                         acting_user=user,
@@ -370,6 +371,7 @@ class DemoFleet(Episodes):
             services.usage_start(
                 article=article,
                 started_at=start,
+                due_at=start + 3 * DAY,  # booked for three days
                 revenue=line.day_rate * 3,
                 reference=self.reference("R", start),
                 acting_user=user,
