@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Store
 
 from .amounts import CENT, DAY, ZERO, Depreciation
 from .horizon import Horizon, checked_window
@@ -67,17 +67,19 @@ def article_figures(
     as_of: dt.date | None = None,
     window_days: int | None = None,
     articles: QuerySet[Article] | None = None,
+    store: Store | None = None,
 ) -> list[dict[str, Any]]:
     """SPEC.md's per-article figures as of ``as_of`` (default today), sorted by number.
 
     ``articles`` limits the rows to a queryset, which may be a sliced page of a list
-    (``Article.objects.order_by("number")[50:100]``). ``window_days`` is accepted for
+    (``Article.objects.order_by("number")[50:100]``); ``store`` to the articles that
+    were in that store at T. ``window_days`` is accepted for
     symmetry with the other reports; no per-article figure depends on it. One
     statement whatever the number of articles (two in a zone with summer time).
     """
     checked_window(window_days)
     horizon = Horizon.of(as_of)
-    scope = Scope(articles=articles)
+    scope = Scope(articles=articles, store=store)
     with reading(tune=scope.is_large) as current:
         rows = article_rows(horizon, scope, window_days, current, report="articles")
     zone = timezone.get_default_timezone()

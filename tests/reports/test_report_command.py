@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from articles import services
+from articles.models import Article, Store
 from reports.formatting import REPORT_COLUMNS, render_table
 from tests.factories import SKUFactory, StoreFactory
 from tests.helpers import moment
@@ -91,6 +92,23 @@ def test_skus_report_filters_by_sku_and_store(fleet):
         run("articles", "--as-of", AS_OF, "--format", "json", "--sku", "BIKE", "--store", "Main")
     )
     assert [row["number"] for row in rows] == ["B-1"]
+
+
+def test_articles_report_takes_the_store_at_the_as_of_date(fleet):
+    """B-1 moved from Main to the Annex after D: as of D it is Main's, and its row
+    still says where it is now."""
+    services.article_transfer(
+        article=Article.objects.get(number="B-1"),
+        store=Store.objects.get(name="Annex"),
+        occurred_at=moment("2025-07-15"),
+    )
+    at_main = json.loads(run("articles", "--as-of", AS_OF, "--format", "json", "--store", "Main"))
+    assert [(row["number"], row["store"]) for row in at_main] == [("B-1", "Annex"), ("S-1", "Main")]
+    # A full-width spelling names the same store.
+    at_annex = json.loads(
+        run("articles", "--as-of", AS_OF, "--format", "json", "--store", "Ａｎｎｅｘ")
+    )
+    assert [row["number"] for row in at_annex] == ["B-2"]
 
 
 def test_window_option_overrides_the_skus_window(fleet):

@@ -2,8 +2,10 @@
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.codes import normalized_code
 from articles.models import Article, Store
 from reports.figures import (
     FIRST_AS_OF,
@@ -89,20 +91,20 @@ class Command(BaseCommand):
                 raise CommandError(f"--sku: there is no SKU {options['sku']!r}.") from None
         store = None
         if options["store"] is not None:
-            store = Store.objects.filter(name__iexact=options["store"].strip()).first()
+            try:
+                name = normalized_code(options["store"], what="The store name")
+            except ValidationError as error:
+                raise CommandError(f"--store: {' '.join(error.messages)}") from None
+            store = Store.objects.filter(name__iexact=name).first()
             if store is None:
                 raise CommandError(f"--store: there is no store {options['store']!r}.")
 
         skus = SKU.objects.filter(pk=sku.pk) if sku else None
         if report == "articles":
             articles = None
-            if sku or store:
-                articles = Article.objects.all()
-                if sku:
-                    articles = articles.filter(sku=sku)
-                if store:
-                    articles = articles.filter(store=store)
-            rows = article_figures(as_of=as_of, window_days=window, articles=articles)
+            if sku:
+                articles = Article.objects.filter(sku=sku)
+            rows = article_figures(as_of=as_of, window_days=window, articles=articles, store=store)
         elif report == "skus":
             rows = sku_figures(as_of=as_of, window_days=window, skus=skus, store=store)
         else:
