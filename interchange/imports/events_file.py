@@ -128,6 +128,7 @@ def _read_event_rows(table: Table, progress: Progress, errors: list[RowError]) -
                 number = identifier(number, what="The article number")
             except ValueError as error:
                 errors.append(RowError(line, "article_number", str(error)))
+                number = ""  # names no article: not looked up
         if store:
             try:
                 store = identifier(store, what="The store name")
