@@ -443,7 +443,7 @@ def test_a_number_with_an_invisible_character_is_refused(bike, tmp_path):
         match="holds an invisible or control character (zero width space)",
     )
     with pytest.raises(ImportFailed) as failure:
-        events_import(path=write_csv(tmp_path, "again.csv", [row]))
+        events_import(path=write_csv(tmp_path, "again.csv", [row], columns=list(row)))
     # Said once: a number that names nothing is not also "no such article".
     assert len(failure.value.errors) == 1
 
