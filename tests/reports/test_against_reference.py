@@ -3,9 +3,11 @@
 import contextlib
 import datetime as dt
 import random
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -24,6 +26,7 @@ from reports.figures import (
 )
 from reports.formatting import format_value
 from tests.factories import SKUFactory, StoreFactory
+from tests.outputs.fleet import write_fleet
 from tests.reports.reference import (
     article_figures_by_hand,
     bought_by,
@@ -88,11 +91,22 @@ def wear_out() -> None:
 # Each fleet: how it is built, and the time zone the installation is in while it is
 # built and read (None: the test settings' own). The demo business is in Tyrol: its own
 # time zone, with daylight saving time.
+def generate() -> None:
+    """The generated fleet of ``tests/outputs``, through the two import files: every kind
+    of event, transfers, manual status changes, losses found again, open usages."""
+    with tempfile.TemporaryDirectory() as folder:
+        articles, events = write_fleet(Path(folder))
+        call_command("import_articles", str(articles), verbosity=0)
+        call_command("import_events", str(events), verbosity=0)
+
+
 FLEETS: dict[str, tuple[Callable[[], None], str | None]] = {
     "demo-UTC": (seed_demo, "UTC"),
     "demo-Europe/Vienna": (seed_demo, "Europe/Vienna"),
     "worn-out": (wear_out, None),
+    "generated": (generate, "America/New_York"),
 }
+GENERATED_AS_OF = [dt.date(2026, 6, 30), dt.date(2025, 6, 30), dt.date(2024, 3, 10)]
 
 
 @pytest.fixture(scope="module")
@@ -209,6 +223,24 @@ def check_selloff(fleet, as_of, window_days):
 def test_selloff_of_the_demo_matches_the_naive_reading(fleet, window_days):
     assert check_selloff(fleet, TODAY, window_days) > 0
     check_selloff(fleet, dt.date(2025, 12, 31), window_days)
+
+
+@on("generated")
+@pytest.mark.parametrize("as_of", GENERATED_AS_OF, ids=str)
+def test_figures_of_a_generated_fleet_match_the_naive_reading(fleet, as_of):
+    """A fleet imported from files, in a zone with summer time, a year and more back."""
+    check_figures(fleet, as_of)
+    by_sku = defaultdict(list)
+    for article in fleet:
+        by_sku[article.sku].append(article)
+    computed = {row["sku_code"]: row for row in sku_figures(as_of=as_of)}
+    for sku, articles in by_sku.items():
+        expected = sku_figures_by_hand(sku, articles, as_of, 365)
+        for column in SKU_COLUMNS:
+            assert format_value(column, computed[sku.code][column]) == format_value(
+                column, expected[column]
+            ), f"{sku.code} {column} as of {as_of}"
+    check_selloff(fleet, as_of, 365)
 
 
 @on("worn-out")
