@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from articles import rules
 from articles.models import SERVICE_KINDS, USAGE_KINDS, Article, Event, EventKind, Status, Store
@@ -33,20 +34,29 @@ class _Row:
     notes: str
     acting_user: User
 
+    def common(self) -> dict[str, Any]:
+        """What every service takes from a row, whatever its kind."""
+        return {
+            "article": self.article,
+            "occurred_at": self.occurred_at,
+            "reference": self.reference,
+            "notes": self.notes,
+            "acting_user": self.acting_user,
+        }
+
 
 def _usage(row: _Row) -> Event:
+    common = row.common()
+    started_at = common.pop("occurred_at")
     return usage_start(
-        article=row.article,
+        **common,
         kind=row.kind,
-        started_at=row.occurred_at,
+        started_at=started_at,
         ended_at=row.ended_at,
         due_at=row.due_at,
         revenue=row.revenue,
         cost=row.cost,
-        reference=row.reference,
         condition=row.condition,
-        notes=row.notes,
-        acting_user=row.acting_user,
     )
 
 
@@ -54,112 +64,47 @@ def _service(row: _Row) -> Event:
     """``status`` out_of_use without an end is an open downtime; with an end, a
     completed one."""
     return service_record(
-        article=row.article,
+        **row.common(),
         kind=row.kind,
         downtime=row.status == Status.OUT_OF_USE or row.ended_at is not None,
         ended_at=row.ended_at,
         due_at=row.due_at,
         cost=row.cost,
         condition=row.condition,
-        notes=row.notes,
-        occurred_at=row.occurred_at,
-        reference=row.reference,
-        acting_user=row.acting_user,
     )
 
 
 def _inspection(row: _Row) -> Event:
-    return inspection_record(
-        article=row.article,
-        condition=row.condition,
-        cost=row.cost,
-        notes=row.notes,
-        occurred_at=row.occurred_at,
-        reference=row.reference,
-        acting_user=row.acting_user,
-    )
+    return inspection_record(**row.common(), condition=row.condition, cost=row.cost)
 
 
 def _transfer(row: _Row) -> Event:
     assert row.store is not None  # check_event_row requires it
-    return article_transfer(
-        article=row.article,
-        store=row.store,
-        cost=row.cost,
-        notes=row.notes,
-        occurred_at=row.occurred_at,
-        reference=row.reference,
-        acting_user=row.acting_user,
-    )
+    return article_transfer(**row.common(), store=row.store, cost=row.cost)
 
 
 def _status_change(row: _Row) -> Event:
-    return article_status_change(
-        article=row.article,
-        status=row.status,
-        notes=row.notes,
-        occurred_at=row.occurred_at,
-        reference=row.reference,
-        acting_user=row.acting_user,
-    )
+    return article_status_change(**row.common(), status=row.status)
 
 
 def _money(row: _Row) -> Event:
-    return money_record(
-        article=row.article,
-        kind=row.kind,
-        revenue=row.revenue,
-        cost=row.cost,
-        notes=row.notes,
-        occurred_at=row.occurred_at,
-        reference=row.reference,
-        acting_user=row.acting_user,
-    )
+    return money_record(**row.common(), kind=row.kind, revenue=row.revenue, cost=row.cost)
 
 
 def _note(row: _Row) -> Event:
-    return note_record(
-        article=row.article,
-        notes=row.notes or "(no text)",
-        occurred_at=row.occurred_at,
-        reference=row.reference,
-        acting_user=row.acting_user,
-    )
+    return note_record(**{**row.common(), "notes": row.notes or "(no text)"})
 
 
 def _sale(row: _Row) -> Event:
-    return article_sell(
-        article=row.article,
-        price=row.revenue,
-        cost=row.cost,
-        notes=row.notes,
-        occurred_at=row.occurred_at,
-        reference=row.reference,
-        acting_user=row.acting_user,
-    )
+    return article_sell(**row.common(), price=row.revenue, cost=row.cost)
 
 
 def _retirement(row: _Row) -> Event:
-    return article_retire(
-        article=row.article,
-        cost=row.cost,
-        notes=row.notes,
-        occurred_at=row.occurred_at,
-        reference=row.reference,
-        acting_user=row.acting_user,
-    )
+    return article_retire(**row.common(), cost=row.cost)
 
 
 def _loss(row: _Row) -> Event:
-    return article_report_lost(
-        article=row.article,
-        revenue=row.revenue,
-        cost=row.cost,
-        notes=row.notes,
-        occurred_at=row.occurred_at,
-        reference=row.reference,
-        acting_user=row.acting_user,
-    )
+    return article_report_lost(**row.common(), revenue=row.revenue, cost=row.cost)
 
 
 # The service that records a row of each kind (every kind but the acquisition,
