@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
+from articles.rules import CLOCK_TOLERANCE
 from skus.models import SKU
 
 from .amounts import to_cent
@@ -50,6 +51,11 @@ class Horizon:
         )
         end = end.astimezone(dt.UTC)
         return cls(day=day, end=end, epoch=int(end.timestamp()))
+
+    def is_after_now(self) -> bool:
+        """T lies after every moment the ledger may hold (the services refuse moments
+        more than ``rules.CLOCK_TOLERANCE`` ahead), as it does for a report as of today."""
+        return self.end > timezone.now() + CLOCK_TOLERANCE
 
     def before(self, days: int) -> dt.datetime:
         """T minus ``days`` × 86,400 seconds (UTC arithmetic, so DST does not move it)."""

@@ -26,7 +26,7 @@ from .dialect import Dialect, Params, table
 from .horizon import DOLLAR_UTILIZATION_DAYS, Horizon
 from .reading import Reading, run
 from .scope import Scope, articles_cte
-from .state import Vocabulary, state_aggregates, state_columns
+from .state import CURRENT_STATE, Vocabulary, state_aggregates, state_columns
 
 
 @dataclass(slots=True)
@@ -74,7 +74,7 @@ class ArticleRow:
         return self.open_at_end and self.status == Status.ACTIVE
 
 
-def _aggregates(sql: Dialect, words: Vocabulary, report: str) -> dict[str, str]:
+def _aggregates(sql: Dialect, words: Vocabulary, report: str, *, current: bool) -> dict[str, str]:
     """The columns of ``g``, one pass over an article's events before T: only what
     ``report`` shows, and what its state at T is made of."""
     usage = f"e.kind IN ({words.usage})"
@@ -125,7 +125,7 @@ def _aggregates(sql: Dialect, words: Vocabulary, report: str) -> dict[str, str]:
     # The latest end of a usage (T when open): only past a disposal is there usage to
     # take back, which a ledger kept by the services never has.
     aggregates["last_use"] = f"MAX({clip_end}) FILTER (WHERE {usage})"
-    return aggregates | state_aggregates(sql, words)
+    return aggregates if current else aggregates | state_aggregates(sql, words)
 
 
 def _paid_back(sql: Dialect, words: Vocabulary) -> str:
@@ -172,8 +172,11 @@ def article_rows(
     params.timestamp("year_start", horizon.before(DOLLAR_UTILIZATION_DAYS))
     articles = articles_cte(sql, scope, window_days, params)
     words = Vocabulary.of(params)
-    aggregates = _aggregates(sql, words, report)
-    state = state_columns(sql, words)
+    # The ledger refuses moments in the future: when T lies after now, every effect
+    # has taken place before T and the state at T is the article's current state.
+    current = horizon.is_after_now()
+    aggregates = _aggregates(sql, words, report, current=current)
+    state = CURRENT_STATE if current else state_columns(sql, words)
     usage = f"e.kind IN ({words.usage})"
     clip_end = sql.least(f"COALESCE(e.ended_at, {t})", t)
     late_start = sql.greatest("e.occurred_at", "s.p_ts", "s.disposed_at_t")

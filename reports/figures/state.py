@@ -160,6 +160,15 @@ def state_columns(sql: Dialect, words: Vocabulary) -> dict[str, str]:
     }
 
 
+# The state at a T after now: the article's own columns (see ``Horizon.is_after_now``).
+CURRENT_STATE = {
+    "status_at_t": "a.status",
+    "condition_at_t": "a.condition",
+    "store_at_t": "a.store_id",
+    "disposed_at_t": "a.disposed_at",
+}
+
+
 def store_at_t_is(sql: Dialect, store_id: str) -> str:
     """The condition on ``a`` that the article's store at T is ``store_id``: the store
     of its latest transfer or acquisition before T (needs ``t``), else its stored one.

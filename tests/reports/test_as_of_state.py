@@ -23,7 +23,7 @@ from django.core.management import call_command
 
 from articles import services
 from articles.models import Article, Store
-from reports.figures import article_figures, fleet_monthly_totals, sku_figures
+from reports.figures import article_figures, fleet_monthly_totals, selloff_candidates, sku_figures
 from reports.figures.horizon import Horizon
 from reports.figures.ledger import article_rows
 from reports.figures.reading import reading
@@ -229,3 +229,17 @@ def test_a_downtime_ended_while_an_older_one_still_holds_leaves_the_article_out_
     assert item.status == "active"
     assert counts("2025-06-30") == (0, 1)
     assert counts("2025-07-05") == (1, 0)  # A ended 07-05 00:00, before T = 07-06
+
+
+def test_a_report_as_of_today_reads_the_stored_state_and_agrees_with_the_ledger(
+    settings, monkeypatch
+):
+    """As of today T lies after every moment of the ledger, so the reports take each
+    article's stored status, condition and store instead of replaying its events; the
+    replay gives the same rows."""
+    settings.TIME_ZONE = "Europe/Vienna"
+    call_command("seed_demo", "--articles", "40", verbosity=0)
+    assert Horizon.of(None).is_after_now()
+    stored = (article_figures(), sku_figures(), selloff_candidates())
+    monkeypatch.setattr(Horizon, "is_after_now", lambda self: False)
+    assert (article_figures(), sku_figures(), selloff_candidates()) == stored
