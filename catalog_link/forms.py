@@ -48,11 +48,13 @@ class BaseSlotFormSet(forms.BaseFormSet):
     def slots(self) -> list[SlotSpec]:
         """The slots as typed, in order, for the service: an item's slots as they
         were unless removed, and any blank slot that was filled in."""
-        return [
-            (form.cleaned_data.get("units") or 0, list(form.cleaned_data.get("skus") or []))
-            for form in self.forms
-            if (form.initial or form.has_changed()) and not form.cleaned_data.get("DELETE")
-        ]
+        slots = []
+        for form in self.forms:
+            units, skus = form.cleaned_data.get("units"), list(form.cleaned_data.get("skus") or [])
+            blank = not form.initial and (not form.has_changed() or (units is None and not skus))
+            if not blank and not form.cleaned_data.get("DELETE"):
+                slots.append((units or 0, skus))
+        return slots
 
 
 # formset_factory is typed as making a BaseFormSet; it makes a subclass of ``formset``.

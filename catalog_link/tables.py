@@ -21,7 +21,7 @@ class CatalogItemTable(tables.Table):
     kind = tables.Column()
     purpose = tables.Column()
     active = tables.BooleanColumn()
-    slots = tables.Column(orderable=False, verbose_name="Needs")
+    slots = tables.Column(orderable=False, verbose_name="Needs", attrs={"td": {"class": "wrap"}})
     available = tables.Column(attrs=NUMBER, verbose_name="Available (all stores)")
 
     class Meta:
