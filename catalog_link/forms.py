@@ -48,7 +48,7 @@ class BaseSlotFormSet(forms.BaseFormSet):
     def slots(self) -> list[SlotSpec]:
         """The slots as typed, in order, for the service: an item's slots as they
         were unless removed, and any blank slot that was filled in."""
-        slots = []
+        slots: list[SlotSpec] = []
         for form in self.forms:
             units, skus = form.cleaned_data.get("units"), list(form.cleaned_data.get("skus") or [])
             blank = not form.initial and (not form.has_changed() or (units is None and not skus))
