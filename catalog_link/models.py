@@ -63,7 +63,7 @@ class CatalogItem(models.Model):
         return f"{self.code} · {self.name}"
 
     def get_absolute_url(self):
-        return reverse("admin:catalog_link_catalogitem_change", args=[self.pk])
+        return reverse("catalog_link:detail", args=[self.code])
 
 
 class Slot(models.Model):

@@ -38,6 +38,7 @@ from .catalogue import (
     season_key,
 )
 from .episodes import Episodes, at
+from .storefront import demo_catalog_create
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-inventory"
@@ -131,6 +132,7 @@ class DemoFleet(Episodes):
             line, index = plan[position]
             self.article(skus[line.code], line, index, special=specials.get(position, ""))
         self.open_downtime()
+        demo_catalog_create(skus=skus)
         self.result.stores = len(self.stores)
         self.result.skus = len(skus)
         self.result.articles = Article.objects.count()

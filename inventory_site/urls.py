@@ -8,5 +8,6 @@ admin.site.index_title = "Fleet, ledger and catalog"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("catalog/", include("catalog_link.urls")),
     path("", include("reports.urls")),
 ]

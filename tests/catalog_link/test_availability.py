@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.models import Allocation, EventKind, Status
 from catalog_link.models import CatalogItemKind
-from catalog_link.selectors import catalog_availability
+from catalog_link.selectors import catalog_availability, catalog_item_serving_articles
 from catalog_link.services import catalog_item_save
 from tests.factories import ArticleFactory, EventFactory, SKUFactory, StoreFactory
 
@@ -119,3 +119,67 @@ def test_availability_query_count_does_not_grow_with_items(fleet, django_assert_
     with django_assert_max_num_queries(6):
         rows = catalog_availability()
     assert len(rows) == 25
+
+
+def test_units_above_one_pool_the_alternatives_and_a_store_with_none_counts_zero(fleet):
+    empty = StoreFactory.create(name="Kühtai")
+    pair = catalog_item_save(
+        code="PAIR",
+        name="Two bikes of any kind",
+        kind=CatalogItemKind.PRODUCT,
+        purpose=Allocation.RENTAL,
+        slots=[(2, [fleet["a"], fleet["b"]])],
+    )
+    (row,) = catalog_availability(items=[pair])
+    # Innsbruck: 3 A // 2 = 1. Seefeld: (1 A + 1 B) // 2 = 1: only pooled do they make a pair.
+    # Kühtai has no article. All stores: (3 + 1 + 1) // 2 = 2.
+    assert by_store(row) == {"Innsbruck": 1, "Kühtai": 0, "Seefeld": 1}
+    assert row.total == 2
+    assert row.per_store[empty] == 0
+
+
+def test_every_store_has_a_figure_when_no_article_serves_the_item(fleet):
+    nothing = SKUFactory.create(code="NONE")
+    item = catalog_item_save(
+        code="NOTHING",
+        name="Nothing in stock",
+        kind=CatalogItemKind.PRODUCT,
+        purpose=Allocation.RENTAL,
+        slots=[(1, [nothing])],
+    )
+    (row,) = catalog_availability(items=[item])
+    assert by_store(row) == {"Innsbruck": 0, "Seefeld": 0}
+    assert row.total == 0
+
+
+def test_an_inactive_item_still_shows_what_the_fleet_could_serve(fleet):
+    """Inactive means not offered in the storefront; the inventory it needs is there."""
+    retired = catalog_item_save(
+        code="OLD",
+        name="Helmet, retired offer",
+        kind=CatalogItemKind.PRODUCT,
+        purpose=Allocation.RENTAL,
+        active=False,
+        slots=[(1, [fleet["h"]])],
+    )
+    (row,) = catalog_availability(items=[retired])
+    assert by_store(row) == {"Innsbruck": 2, "Seefeld": 1}
+    assert row.total == 3
+
+
+def test_serving_articles_lists_only_available_articles_per_slot_and_store(fleet):
+    family = catalog_item_save(
+        code="FAMILY",
+        name="Bike and helmet",
+        kind=CatalogItemKind.COMBINATION,
+        purpose=Allocation.RENTAL,
+        slots=[(1, [fleet["a"], fleet["b"]]), (1, [fleet["h"]])],
+    )
+    bikes, helmets = catalog_item_serving_articles(item=family)
+    counts = {store.name: len(articles) for store, articles in bikes.per_store.items()}
+    # On order, out of use and sales-allocated articles cannot serve it.
+    assert counts == {"Innsbruck": 3, "Seefeld": 2}
+    assert {store.name: len(articles) for store, articles in helmets.per_store.items()} == {
+        "Innsbruck": 2,
+        "Seefeld": 1,
+    }
