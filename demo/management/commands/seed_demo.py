@@ -4,6 +4,7 @@ import datetime as dt
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from tqdm import tqdm
@@ -13,8 +14,8 @@ from demo.fleet import (
     DEFAULT_ARTICLES,
     DEMO_PASSWORD,
     DEMO_USERNAME,
+    DemoNotAllowed,
     demo_fleet_create,
-    demo_user_ensure,
 )
 
 
@@ -44,41 +45,50 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="Do nothing (but make sure of the demo login) if any article exists.",
+            help="Do nothing if any article exists (the demo login is not touched either).",
         )
 
     def handle(self, *args, seed, articles, today, if_empty, **options):
         if articles < 20:
             raise CommandError("--articles must be at least 20, so every kind of life fits.")
+        if not settings.DEMO_ALLOWED:
+            raise CommandError(
+                "seed_demo is refused under these settings (DEMO_ALLOWED is false, as in "
+                "production): the demo login is a superuser with a published password."
+            )
         if Article.objects.exists():
             if not if_empty:
                 raise CommandError(
                     "The database already has articles; seed_demo fills an empty database. "
                     "Use --if-empty to skip quietly."
                 )
-            demo_user_ensure()
             self.stdout.write("The database already has articles; no demo fleet added.")
-            self._login()
             return
         started = time.monotonic()
-        result = demo_fleet_create(
-            seed=seed,
-            articles=articles,
-            today=today or timezone.localdate(),
-            progress=lambda items: tqdm(
-                items,
-                desc="Demo fleet",
-                unit="article",
-                disable=options["verbosity"] < 1,
-                file=sys.stderr,
-            ),
-        )
+        try:
+            result = demo_fleet_create(
+                seed=seed,
+                articles=articles,
+                today=today or timezone.localdate(),
+                progress=lambda items: tqdm(
+                    items,
+                    desc="Demo fleet",
+                    unit="article",
+                    disable=options["verbosity"] < 1,
+                    file=sys.stderr,
+                ),
+            )
+        except DemoNotAllowed as refusal:
+            raise CommandError(str(refusal)) from refusal
         self.stdout.write(
             self.style.SUCCESS(f"Demo fleet (seed {seed}) in {time.monotonic() - started:.1f} s:")
         )
         for line in result.lines():
             self.stdout.write(f"  {line}")
-        self._login()
-
-    def _login(self):
-        self.stdout.write(f"Demo login: user {DEMO_USERNAME}, password {DEMO_PASSWORD}")
+        if result.login_created:
+            self.stdout.write(f"Demo login: user {DEMO_USERNAME}, password {DEMO_PASSWORD}")
+        else:
+            self.stdout.write(
+                f"A user {DEMO_USERNAME!r} already existed; it made the demo and its password "
+                "is unchanged."
+            )
