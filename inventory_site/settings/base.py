@@ -5,6 +5,7 @@ optional ``.env`` file beside ``manage.py``); every variable is listed in
 ``.env.example``.
 """
 
+import os
 from decimal import Decimal
 from email.utils import getaddresses
 from pathlib import Path
@@ -15,7 +16,11 @@ from csp.constants import NONE, SELF
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# DJANGO_ENV_FILE names another file to read, or none when empty; variables already in
+# the environment win over the file.
+ENV_FILE = os.environ.get("DJANGO_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    environ.Env.read_env(ENV_FILE, overwrite=False)
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-local-development-key")
 # Off unless asked for: a debug page shows settings and data to whoever triggers an error.
