@@ -80,8 +80,8 @@ CSRF_COOKIE_SECURE = HTTPS
 # --- Static files ------------------------------------------------------------------------
 
 # WhiteNoise serves the collected files (collectstatic into STATIC_ROOT) from the
-# application itself, with far-future caching of the hashed names; no separate web
-# server is needed for them.
+# application itself, compressed, with far-future caching of the hashed names; no
+# separate web server is needed for them.
 MIDDLEWARE = [*MIDDLEWARE]  # a copy: base's list stays as it is
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
@@ -89,7 +89,7 @@ MIDDLEWARE.insert(
 )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "inventory_site.static_storage.StaticFilesStorage"},
 }
 
 # --- Logging -----------------------------------------------------------------------------
