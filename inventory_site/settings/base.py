@@ -22,7 +22,9 @@ ENV_FILE = os.environ.get("DJANGO_ENV_FILE", str(BASE_DIR / ".env"))
 if ENV_FILE:
     environ.Env.read_env(ENV_FILE, overwrite=False)
 
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-local-development-key")
+# Production settings refuse this development key; an empty value (as in a copied
+# .env.example) means the development key too.
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="") or "insecure-local-development-key"
 # Off unless asked for: a debug page shows settings and data to whoever triggers an error.
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
