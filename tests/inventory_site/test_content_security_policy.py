@@ -89,15 +89,19 @@ def admin_pages() -> list[str]:
     for model in admin.site._registry:
         info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         names += [f"{info}_changelist", f"{info}_add", f"{info}_import"]
-    return names
+    return [reverse(name) for name in names if _exists(name)]
 
 
-@pytest.mark.parametrize("name", admin_pages())
-def test_the_admin_pages_keep_to_the_policy(staff_client: Client, name: str):
+def _exists(name: str) -> bool:
     try:
-        url = reverse(name)
+        reverse(name)
     except NoReverseMatch:
-        pytest.skip(f"{name} does not exist")
+        return False
+    return True
+
+
+@pytest.mark.parametrize("url", admin_pages())
+def test_the_admin_pages_keep_to_the_policy(staff_client: Client, url: str):
     assert_kept_to_the_policy(staff_client, url)
 
 

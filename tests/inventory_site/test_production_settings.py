@@ -113,10 +113,13 @@ def test_admins_come_from_the_environment():
 
 @pytest.mark.parametrize("settings", ["local", "test"])
 def test_debug_is_off_unless_asked_for(settings):
-    result = run(SHOW_SETTINGS, {}, settings=settings)
-    assert json.loads(result.stdout)["DEBUG"] is False
-    result = run(SHOW_SETTINGS, {"DJANGO_DEBUG": "true"}, settings="local")
-    assert json.loads(result.stdout)["DEBUG"] is True
+    assert json.loads(run(SHOW_SETTINGS, {}, settings=settings).stdout)["DEBUG"] is False
+
+
+def test_debug_is_on_where_asked_for_and_never_in_production():
+    asked = {"DJANGO_DEBUG": "true"}
+    assert json.loads(run(SHOW_SETTINGS, asked, settings="local").stdout)["DEBUG"] is True
+    assert production_settings(**asked)["DEBUG"] is False
 
 
 def test_production_logs_a_failed_request_with_its_traceback_and_logins_to_stdout():
