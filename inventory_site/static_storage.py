@@ -6,7 +6,8 @@ on the missing file, so this storage leaves them as they are: a browser's develo
 tools then find no map, and nothing else reads them.
 """
 
-from whitenoise.storage import CompressedManifestStaticFilesStorage
+# WhiteNoise ships no type information (no py.typed); the class is used as it is.
+from whitenoise.storage import CompressedManifestStaticFilesStorage  # type: ignore[import-untyped]
 
 
 def _without_source_maps(patterns: tuple) -> tuple:
