@@ -73,6 +73,16 @@ class DemoNotAllowed(Exception):
     """These settings forbid the demo fleet and its login with a published password."""
 
 
+def demo_allowed_check() -> None:
+    """Refuse (``DemoNotAllowed``) where settings say ``DEMO_ALLOWED = False``, as the
+    production settings do: the demo login is a superuser whose password is published."""
+    if not settings.DEMO_ALLOWED:
+        raise DemoNotAllowed(
+            "The demo is refused under these settings (DEMO_ALLOWED is false, as in "
+            "production): its login is a superuser with a published password."
+        )
+
+
 def demo_user_ensure() -> tuple[AbstractUser, bool]:
     """(the demo login, whether it was created now).
 
@@ -403,16 +413,9 @@ def demo_fleet_create(
     today: dt.date,
     progress: Callable[[Iterable], Iterable] = lambda items: items,
 ) -> DemoResult:
-    """Fill an empty database with the demo fleet and its login, in one transaction.
-
-    Refused (``DemoNotAllowed``) where settings say ``DEMO_ALLOWED = False`` (production):
-    the demo login is a superuser whose password is published.
-    """
-    if not settings.DEMO_ALLOWED:
-        raise DemoNotAllowed(
-            "The demo fleet is not allowed under these settings (DEMO_ALLOWED is false, as "
-            "in production): its login is a superuser with a published password."
-        )
+    """Fill an empty database with the demo fleet and its login, in one transaction
+    (refused under production settings, see ``demo_allowed_check``)."""
+    demo_allowed_check()
     user, created = demo_user_ensure()
     result = DemoFleet(seed=seed, articles=articles, today=today, user=user).build(progress)
     result.login_created = created

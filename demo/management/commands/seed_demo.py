@@ -4,7 +4,6 @@ import datetime as dt
 import sys
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from tqdm import tqdm
@@ -15,6 +14,7 @@ from demo.fleet import (
     DEMO_PASSWORD,
     DEMO_USERNAME,
     DemoNotAllowed,
+    demo_allowed_check,
     demo_fleet_create,
 )
 
@@ -51,11 +51,10 @@ class Command(BaseCommand):
     def handle(self, *args, seed, articles, today, if_empty, **options):
         if articles < 20:
             raise CommandError("--articles must be at least 20, so every kind of life fits.")
-        if not settings.DEMO_ALLOWED:
-            raise CommandError(
-                "seed_demo is refused under these settings (DEMO_ALLOWED is false, as in "
-                "production): the demo login is a superuser with a published password."
-            )
+        try:
+            demo_allowed_check()
+        except DemoNotAllowed as refusal:
+            raise CommandError(str(refusal)) from refusal
         if Article.objects.exists():
             if not if_empty:
                 raise CommandError(
@@ -65,21 +64,18 @@ class Command(BaseCommand):
             self.stdout.write("The database already has articles; no demo fleet added.")
             return
         started = time.monotonic()
-        try:
-            result = demo_fleet_create(
-                seed=seed,
-                articles=articles,
-                today=today or timezone.localdate(),
-                progress=lambda items: tqdm(
-                    items,
-                    desc="Demo fleet",
-                    unit="article",
-                    disable=options["verbosity"] < 1,
-                    file=sys.stderr,
-                ),
-            )
-        except DemoNotAllowed as refusal:
-            raise CommandError(str(refusal)) from refusal
+        result = demo_fleet_create(
+            seed=seed,
+            articles=articles,
+            today=today or timezone.localdate(),
+            progress=lambda items: tqdm(
+                items,
+                desc="Demo fleet",
+                unit="article",
+                disable=options["verbosity"] < 1,
+                file=sys.stderr,
+            ),
+        )
         self.stdout.write(
             self.style.SUCCESS(f"Demo fleet (seed {seed}) in {time.monotonic() - started:.1f} s:")
         )
