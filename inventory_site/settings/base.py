@@ -148,8 +148,13 @@ ADMINS = [
 ]
 
 # Every page loads its scripts and styles from our own static files, so the policy
-# forbids inline script and style: an injected <script> or style= does nothing.
-MIDDLEWARE.append("csp.middleware.CSPMiddleware")
+# forbids inline script and style: an injected <script> or style= does nothing. Its
+# middleware goes near the top, so that a response made by a later one (a lockout, a
+# redirect) carries the policy too.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
