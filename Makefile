@@ -1,4 +1,5 @@
-# `make run` serves the back office with a demo fleet; `make test` runs every check.
+# `make run` serves the back office with a demo fleet (DEBUG on, for itself only);
+# `make serve` runs the production setup on loopback; `make test` runs every check.
 # Both create the virtual environment first, so a fresh clone needs only Python 3.11.
 
 PYTHON ?= python3
@@ -9,7 +10,13 @@ PRODUCTION_CHECK_ENV := DJANGO_SETTINGS_MODULE=inventory_site.settings.productio
 	DJANGO_SECRET_KEY=check-deploy-only-$(shell date +%s)-not-a-real-secret-0123456789abcdef \
 	DJANGO_ALLOWED_HOSTS=inventory.example.com
 
-.PHONY: install run test lint typecheck format benchmark
+SERVE_WORKERS ?= 3
+# make serve: production settings over plain HTTP on loopback (hence DJANGO_HTTPS=false and
+# the loopback host names); DJANGO_SECRET_KEY and DATABASE_URL come from the environment or .env.
+SERVE_ENV := DJANGO_SETTINGS_MODULE=inventory_site.settings.production DJANGO_HTTPS=false \
+	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
+
+.PHONY: install run serve test lint typecheck format benchmark
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,9 +30,17 @@ run: install
 	$(BIN)/python manage.py seed_demo --if-empty
 	@echo
 	@echo "  The back office is at http://$(ADDRESS)/"
-	@echo "  Demo login: user demo, password demo-inventory"
 	@echo
-	$(BIN)/python manage.py runserver $(ADDRESS)
+	DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(ADDRESS)
+
+serve: install
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo
+	@echo "  The back office (production settings) is at http://$(ADDRESS)/"
+	@echo
+	$(SERVE_ENV) $(BIN)/gunicorn inventory_site.wsgi --bind $(ADDRESS) \
+		--workers $(SERVE_WORKERS) --access-logfile -
 
 lint: install
 	$(BIN)/ruff check .

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AbstractUser
 from django.db import transaction
@@ -59,6 +60,7 @@ class DemoResult:
     skus: int = 0
     articles: int = 0
     events: Counter[str] = field(default_factory=Counter)
+    login_created: bool = False
 
     def lines(self) -> list[str]:
         kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(self.events.items()))
@@ -68,14 +70,39 @@ class DemoResult:
         ]
 
 
-def demo_user_ensure() -> AbstractUser:
-    """The demo login (a superuser), created or given the demo password again."""
-    user, _ = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
-    user.is_staff = user.is_superuser = user.is_active = True
-    user.email = user.email or "demo@example.com"
-    user.set_password(DEMO_PASSWORD)
-    user.save()
-    return user
+class DemoNotAllowed(Exception):
+    """These settings forbid the demo fleet and its login with a published password."""
+
+
+def demo_allowed_check() -> None:
+    """Refuse (``DemoNotAllowed``) where settings say ``DEMO_ALLOWED = False``, as the
+    production settings do: the demo login is a superuser whose password is published."""
+    if not settings.DEMO_ALLOWED:
+        raise DemoNotAllowed(
+            "The demo is refused under these settings (DEMO_ALLOWED is false, as in "
+            "production): its login is a superuser with a published password."
+        )
+
+
+def demo_user_ensure() -> tuple[AbstractUser, bool]:
+    """(the demo login, whether it was created now).
+
+    A new demo login is a superuser with the published password. An existing user of
+    that name is used as it is: its password is never reset, so a published password
+    cannot come back on a database where someone changed it.
+    """
+    user, created = get_user_model().objects.get_or_create(
+        username=DEMO_USERNAME,
+        defaults={
+            "is_staff": True,
+            "is_superuser": True,
+            "email": "demo@example.com",
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user, created
 
 
 class DemoFleet(Episodes):
@@ -388,9 +415,13 @@ def demo_fleet_create(
     today: dt.date,
     progress: Callable[[Iterable], Iterable] = lambda items: items,
 ) -> DemoResult:
-    """Fill an empty database with the demo fleet, in one transaction."""
-    user = demo_user_ensure()
-    return DemoFleet(seed=seed, articles=articles, today=today, user=user).build(progress)
+    """Fill an empty database with the demo fleet and its login, in one transaction
+    (refused under production settings, see ``demo_allowed_check``)."""
+    demo_allowed_check()
+    user, created = demo_user_ensure()
+    result = DemoFleet(seed=seed, articles=articles, today=today, user=user).build(progress)
+    result.login_created = created
+    return result
 
 
 def ledger_fingerprint() -> str:

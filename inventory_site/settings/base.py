@@ -5,17 +5,27 @@ optional ``.env`` file beside ``manage.py``); every variable is listed in
 ``.env.example``.
 """
 
+import os
 from decimal import Decimal
+from email.utils import getaddresses
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# DJANGO_ENV_FILE names another file to read, or none when empty; variables already in
+# the environment win over the file.
+ENV_FILE = os.environ.get("DJANGO_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    environ.Env.read_env(ENV_FILE, overwrite=False)
 
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-local-development-key")
+# Production settings refuse this development key; an empty value (as in a copied
+# .env.example) means the development key too.
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="") or "insecure-local-development-key"
+# Off unless asked for: a debug page shows settings and data to whoever triggers an error.
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
@@ -35,6 +45,8 @@ INSTALLED_APPS = [
     "reports",
     "interchange",
     "demo",
+    "inventory_site.apps.SiteConfig",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -82,7 +94,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -94,7 +109,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic gathers the files WhiteNoise serves in production.
+STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = BASE_DIR / "media"
 
 LOGIN_URL = "login"
@@ -108,3 +124,48 @@ DEPRECIATION_RATE = Decimal(env("DEPRECIATION_RATE", default="0.20"))
 RENEWAL_HURDLE_SHARE = Decimal(env("RENEWAL_HURDLE_SHARE", default="0.10"))
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+
+# --- Deployment: mail, administrators, content security policy -----------------------
+
+# Without EMAIL_HOST the installation sends no mail, so password reset is not offered
+# (no link, no page): a reset that can never arrive would only mislead.
+EMAIL_HOST = env("EMAIL_HOST", default="")
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="inventory@localhost")
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+PASSWORD_RESET_ENABLED = bool(EMAIL_HOST)
+
+# The demo fleet comes with a superuser whose password is published (seed_demo).
+DEMO_ALLOWED = True
+
+# Who receives a mail for every failed request (with EMAIL_HOST), as
+# "Name <address>, Other <address>".
+ADMINS = [
+    (name, address) for name, address in getaddresses([env("DJANGO_ADMINS", default="")]) if address
+]
+
+# Every page loads its scripts and styles from our own static files, so the policy
+# forbids inline script and style: an injected <script> or style= does nothing. Its
+# middleware goes near the top, so that a response made by a later one (a lockout, a
+# redirect) carries the policy too.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}

@@ -10,9 +10,10 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from articles.models import Article, Event, EventKind, Status, Store
-from demo.fleet import ledger_fingerprint
+from demo.fleet import DemoNotAllowed, demo_fleet_create, ledger_fingerprint
 from skus.models import SKU
 from tests.helpers import delete_events
 
@@ -101,15 +102,46 @@ def test_seed_demo_creates_the_demo_login_and_says_what_it_made(demo):
     assert user is not None and user.is_superuser
 
 
-def test_if_empty_leaves_a_filled_database_alone_but_resets_the_demo_password():
+def test_if_empty_leaves_a_filled_database_and_the_demo_password_alone():
     count = Event.objects.count()
     demo_user = get_user_model().objects.get(username="demo")
-    demo_user.set_password("changed")
+    demo_user.set_password("changed by its owner")
     demo_user.save()
     output = seed("--if-empty")
     assert "no demo fleet added" in output
+    assert "demo-inventory" not in output
     assert Event.objects.count() == count
-    assert authenticate(username="demo", password="demo-inventory") is not None
+    assert authenticate(username="demo", password="demo-inventory") is None
+    assert authenticate(username="demo", password="changed by its owner") is not None
+
+
+def test_if_empty_creates_no_demo_login_on_a_database_with_other_data():
+    get_user_model().objects.filter(username="demo").delete()
+    seed("--if-empty")
+    assert not get_user_model().objects.filter(username="demo").exists()
+
+
+def test_an_existing_demo_user_makes_the_fleet_but_keeps_its_password():
+    wipe()
+    demo_user = get_user_model().objects.get(username="demo")
+    demo_user.set_password("changed by its owner")
+    demo_user.save()
+    output = seed("--seed", "7")
+    assert "3 stores, 10 SKUs, 20 articles" in output
+    assert "demo-inventory" not in output
+    assert authenticate(username="demo", password="demo-inventory") is None
+
+
+@override_settings(DEMO_ALLOWED=False)
+def test_seed_demo_refuses_where_settings_forbid_the_demo():
+    wipe()
+    get_user_model().objects.filter(username="demo").delete()
+    with pytest.raises(CommandError, match="DEMO_ALLOWED is false"):
+        seed()
+    with pytest.raises(DemoNotAllowed):
+        demo_fleet_create(articles=20, today=dt.date.fromisoformat(TODAY))
+    assert not Article.objects.exists()
+    assert not get_user_model().objects.filter(username="demo").exists()
 
 
 def test_seed_demo_refuses_a_filled_database_without_if_empty():

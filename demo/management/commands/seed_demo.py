@@ -13,8 +13,9 @@ from demo.fleet import (
     DEFAULT_ARTICLES,
     DEMO_PASSWORD,
     DEMO_USERNAME,
+    DemoNotAllowed,
+    demo_allowed_check,
     demo_fleet_create,
-    demo_user_ensure,
 )
 
 
@@ -44,21 +45,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="Do nothing (but make sure of the demo login) if any article exists.",
+            help="Do nothing if any article exists (the demo login is not touched either).",
         )
 
     def handle(self, *args, seed, articles, today, if_empty, **options):
         if articles < 20:
             raise CommandError("--articles must be at least 20, so every kind of life fits.")
+        try:
+            demo_allowed_check()
+        except DemoNotAllowed as refusal:
+            raise CommandError(str(refusal)) from refusal
         if Article.objects.exists():
             if not if_empty:
                 raise CommandError(
                     "The database already has articles; seed_demo fills an empty database. "
                     "Use --if-empty to skip quietly."
                 )
-            demo_user_ensure()
             self.stdout.write("The database already has articles; no demo fleet added.")
-            self._login()
             return
         started = time.monotonic()
         result = demo_fleet_create(
@@ -78,7 +81,10 @@ class Command(BaseCommand):
         )
         for line in result.lines():
             self.stdout.write(f"  {line}")
-        self._login()
-
-    def _login(self):
-        self.stdout.write(f"Demo login: user {DEMO_USERNAME}, password {DEMO_PASSWORD}")
+        if result.login_created:
+            self.stdout.write(f"Demo login: user {DEMO_USERNAME}, password {DEMO_PASSWORD}")
+        else:
+            self.stdout.write(
+                f"A user {DEMO_USERNAME!r} already existed; it made the demo and its password "
+                "is unchanged."
+            )
