@@ -8,6 +8,7 @@ as ``FileProblem`` carrying ``RowError``s that say where and what.
 
 import csv
 import datetime as dt
+import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,26 @@ from typing import IO, Any
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 ZIP_MAGIC = b"PK\x03\x04"
+
+# A cell a spreadsheet would read as a formula (or a formula after quotes it strips).
+# Any number of leading quotes is matched so that escaping stays reversible: a text
+# that already starts with a quote and then one of these gets one more quote.
+_FORMULA_LIKE = re.compile(r"'*[=+\-@\t\r]")
+
+
+def spreadsheet_text(text: str) -> str:
+    """``text`` as a spreadsheet shows it, never runs it: a quote before a text cell that
+    starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return.
+
+    For text cells only: a number in a numeric column (``-15.00``) is not a formula
+    and is written as it is. ``read_spreadsheet_text`` undoes it.
+    """
+    return "'" + text if _FORMULA_LIKE.match(text) else text
+
+
+def read_spreadsheet_text(text: str) -> str:
+    """The text ``spreadsheet_text`` was given: one leading quote less where it added one."""
+    return text[1:] if text.startswith("'") and _FORMULA_LIKE.match(text, 1) else text
 
 
 @dataclass(frozen=True, order=True)
@@ -85,7 +106,7 @@ def open_table(path: Path | str, *, name: str = "") -> Table:
 
 
 def _clean_header(values: list[str], line: int) -> list[str]:
-    header = [value.strip().lower() for value in values]
+    header = [read_spreadsheet_text(value).strip().lower() for value in values]
     while header and not header[-1]:
         header.pop()
     errors = []
@@ -152,7 +173,7 @@ def _open_csv(path: Path) -> Table:
                         [RowError(line, "", f"This line is not valid CSV ({error}).")]
                     ) from None
                 if any(values):
-                    yield line, values
+                    yield line, [read_spreadsheet_text(value) for value in values]
                 line = reader.line_num + 1
         finally:
             binary.close()
@@ -181,6 +202,8 @@ def _cell_text(value: object) -> str:
     if isinstance(value, float):
         text = format(Decimal(repr(value)).normalize(), "f")
         return text
+    if isinstance(value, str):
+        return read_spreadsheet_text(value.strip())
     return str(value).strip()
 
 
@@ -228,7 +251,11 @@ def write_table(
     *,
     excel: bool,
 ) -> None:
-    """Write ``rows`` under ``header`` as CSV (text stream) or a workbook (binary stream)."""
+    """Write ``rows`` under ``header`` as CSV (text stream) or a workbook (binary stream).
+
+    The caller escapes text cells with ``spreadsheet_text``; in a workbook every text
+    cell is also typed as a string, so that none is ever stored as a formula.
+    """
     if not excel:
         writer = csv.writer(destination, lineterminator="\n")
         writer.writerow(header)
@@ -237,10 +264,23 @@ def write_table(
     if isinstance(destination, TextIOBase):
         raise TypeError("A workbook is written to a binary stream, not a text one.")
     import openpyxl
+    from openpyxl.cell import WriteOnlyCell
 
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet()
-    sheet.append(header)
+
+    def cells(values: Sequence[object]) -> list[object]:
+        typed: list[object] = []
+        for value in values:
+            if isinstance(value, str):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"
+                typed.append(cell)
+            else:
+                typed.append(value)
+        return typed
+
+    sheet.append(cells(header))
     for row in rows:
-        sheet.append(row)
+        sheet.append(cells(row))
     workbook.save(destination)
