@@ -5,6 +5,7 @@ optional ``.env`` file beside ``manage.py``); every variable is listed in
 ``.env.example``.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -108,3 +109,23 @@ DEPRECIATION_RATE = Decimal(env("DEPRECIATION_RATE", default="0.20"))
 RENEWAL_HURDLE_SHARE = Decimal(env("RENEWAL_HURDLE_SHARE", default="0.10"))
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+
+# --- Login throttling (django-axes) ---------------------------------------------------
+# Both login pages (the admin's and the staff one) authenticate through Django, so the
+# axes backend sees every attempt: after AXES_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is locked out for AXES_COOLOFF_MINUTES and
+# gets the lockout page. The address is REMOTE_ADDR only: a client-sent
+# X-Forwarded-For would let a guesser pick a new address for every try.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
