@@ -1,21 +1,31 @@
 """Reading and writing the tabular files of SPEC.md "Files in and out": CSV and Excel.
 
 Rows are streamed: a CSV file is read line by line and a workbook in openpyxl's
-read-only mode, so a file of a million rows never sits in memory whole. Anything
-wrong with the file itself (not UTF-8, not CSV, empty, a broken header) is raised
-as ``FileProblem`` carrying ``RowError``s that say where and what.
+read-only mode, so a file of a million rows never sits in memory whole. A file with
+more rows or columns than ``interchange.limits`` allows is refused, a workbook before
+openpyxl opens it. Anything wrong with the file itself (not UTF-8, not CSV, empty, a
+broken header, too big) is raised as ``FileProblem`` carrying ``RowError``s that say
+where and what.
 """
 
 import csv
 import datetime as dt
 import re
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from io import TextIOBase
 from pathlib import Path
 from typing import IO, Any
+
+from .limits import (
+    Limits,
+    WorkbookRefused,
+    check_workbook,
+    import_limits,
+    too_many_columns,
+    too_many_rows,
+)
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 ZIP_MAGIC = b"PK\x03\x04"
@@ -85,8 +95,9 @@ def open_table(path: Path | str, *, name: str = "") -> Table:
         head = probe.read(4096)
     if not head:
         raise FileProblem([RowError(0, "", "The file is empty; it needs a header row.")])
+    limits = import_limits()
     if is_excel(path, name):
-        return _open_workbook(path)
+        return _open_workbook(path, limits)
     if head.startswith(ZIP_MAGIC):
         raise FileProblem(
             [
@@ -102,10 +113,12 @@ def open_table(path: Path | str, *, name: str = "") -> Table:
         raise FileProblem(
             [RowError(0, "", "This is not a CSV file; it contains binary data, not text.")]
         )
-    return _open_csv(path)
+    return _open_csv(path, limits)
 
 
-def _clean_header(values: list[str], line: int) -> list[str]:
+def _clean_header(values: list[str], line: int, limits: Limits) -> list[str]:
+    if len(values) > limits.columns:
+        raise FileProblem([RowError(line, "", too_many_columns(limits.columns))])
     header = [read_spreadsheet_text(value).strip().lower() for value in values]
     while header and not header[-1]:
         header.pop()
@@ -141,7 +154,16 @@ def _decoded_lines(binary) -> Iterator[str]:
             raise _NotUTF8(number) from None
 
 
-def _open_csv(path: Path) -> Table:
+def _checked_row(line: int, values: list[str], rows: int, limits: Limits) -> list[str]:
+    """The row's cells, unescaped; refused when it is one row or column too many."""
+    if rows > limits.rows:
+        raise FileProblem([RowError(line, "", too_many_rows(limits.rows))])
+    if len(values) > limits.columns:
+        raise FileProblem([RowError(line, "", too_many_columns(limits.columns))])
+    return [read_spreadsheet_text(value) for value in values]
+
+
+def _open_csv(path: Path, limits: Limits) -> Table:
     size = path.stat().st_size
     binary = path.open("rb")
     reader = csv.reader(_decoded_lines(binary), strict=True)
@@ -156,10 +178,11 @@ def _open_csv(path: Path) -> Table:
     if first is None:
         binary.close()
         raise FileProblem([RowError(0, "", "The file is empty; it needs a header row.")])
-    header = _clean_header(first, 1)
+    header = _clean_header(first, 1, limits)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         line = reader.line_num + 1
+        count = 0
         try:
             while True:
                 try:
@@ -173,7 +196,8 @@ def _open_csv(path: Path) -> Table:
                         [RowError(line, "", f"This line is not valid CSV ({error}).")]
                     ) from None
                 if any(values):
-                    yield line, [read_spreadsheet_text(value) for value in values]
+                    count += 1
+                    yield line, _checked_row(line, values, count, limits)
                 line = reader.line_num + 1
         finally:
             binary.close()
@@ -207,25 +231,39 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _open_workbook(path: Path) -> Table:
+def _unreadable_workbook(error: Exception) -> FileProblem:
+    return FileProblem(
+        [RowError(0, "", f"This is not an Excel workbook (.xlsx) that can be read ({error}).")]
+    )
+
+
+def _open_workbook(path: Path, limits: Limits) -> Table:
     import openpyxl
 
     try:
+        check_workbook(path, limits)
+    except WorkbookRefused as refusal:
+        raise FileProblem([RowError(0, "", str(refusal))]) from None
+    try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise FileProblem(
-            [RowError(0, "", f"This is not an Excel workbook (.xlsx) that can be read ({error}).")]
-        ) from None
+    # A damaged workbook fails in openpyxl in many ways (a missing part, a bad
+    # attribute, XML it cannot parse); each is the same refusal of the file.
+    except Exception as error:
+        raise _unreadable_workbook(error) from None
     sheet = workbook.active
     if sheet is None:
         workbook.close()
         raise FileProblem([RowError(0, "", "The workbook's first sheet is empty.")])
     values = sheet.iter_rows(values_only=True)
-    first = next(values, None)
+    try:
+        first = next(values, None)
+    except Exception as error:
+        workbook.close()
+        raise _unreadable_workbook(error) from None
     if first is None or not any(cell is not None for cell in first):
         workbook.close()
         raise FileProblem([RowError(0, "", "The workbook's first sheet is empty.")])
-    header = _clean_header([_cell_text(cell) for cell in first], 1)
+    header = _clean_header([_cell_text(cell) for cell in first], 1, limits)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         try:
@@ -235,6 +273,10 @@ def _open_workbook(path: Path) -> Table:
                     cells.pop()
                 if cells:
                     yield line, cells
+        except FileProblem:
+            raise
+        except Exception as error:
+            raise _unreadable_workbook(error) from None
         finally:
             workbook.close()
 
