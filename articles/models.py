@@ -33,6 +33,16 @@ MAX_SPECIFICATION_KEY = 64
 MAX_SPECIFICATION_VALUE = 500
 
 
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
 def specification_errors(specifications: object) -> list[tuple[str, str]]:
     """What is wrong with ``specifications``, as (key, message) pairs; the key is ""
     when the message is about them all. Shared by ``Article.clean`` and the import."""
@@ -57,6 +67,10 @@ def specification_errors(specifications: object) -> list[tuple[str, str]]:
                 )
             )
         text = value if isinstance(value, str) else json.dumps(value)
+        if _has_nul(key) or _has_nul(value):
+            # PostgreSQL's jsonb cannot store it; SQLite would, and the export then break.
+            errors.append((key, f"The specification {key[:20]!r} contains a NUL character."))
+            continue
         if len(text) > MAX_SPECIFICATION_VALUE:
             errors.append(
                 (

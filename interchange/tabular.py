@@ -160,7 +160,16 @@ def _checked_row(line: int, values: list[str], rows: int, limits: Limits) -> lis
         raise FileProblem([RowError(line, "", too_many_rows(limits.rows))])
     if len(values) > limits.columns:
         raise FileProblem([RowError(line, "", too_many_columns(limits.columns))])
+    _refuse_nul(line, values)
     return [read_spreadsheet_text(value) for value in values]
+
+
+def _refuse_nul(line: int, values: list[str]) -> None:
+    """A NUL character is binary data, never text: no database column can hold it."""
+    if any("\x00" in value for value in values):
+        raise FileProblem(
+            [RowError(line, "", "This row contains a NUL character (binary data); remove it.")]
+        )
 
 
 def _open_csv(path: Path, limits: Limits) -> Table:
@@ -272,6 +281,7 @@ def _open_workbook(path: Path, limits: Limits) -> Table:
                 while cells and not cells[-1]:
                     cells.pop()
                 if cells:
+                    _refuse_nul(line, cells)
                     yield line, cells
         except FileProblem:
             raise

@@ -156,7 +156,8 @@ def _read_article_rows(
         values["status"] = status
         year = record.get("production_year", "")
         if year:
-            if not year.isdigit():
+            # Only ASCII digits: "²" is a digit to str.isdigit, but int() refuses it.
+            if not (year.isascii() and year.isdigit()):
                 fail("production_year", f"{year!r} is not a year.")
             elif not PRODUCTION_YEAR_RANGE[0] <= int(year) <= PRODUCTION_YEAR_RANGE[1]:
                 fail(

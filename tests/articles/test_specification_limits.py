@@ -156,3 +156,34 @@ def test_the_import_refuses_an_update_that_would_exceed_the_limit(tmp_path):
     assert import_refusal(path) == [
         "line 2: An article can have at most 50 specifications; this one would have 51."
     ]
+
+
+@pytest.mark.parametrize(
+    "specifications", [{"colour": "r\x00d"}, {"co\x00lour": "red"}, {"sizes": ["M", "\x00"]}]
+)
+def test_a_nul_character_is_refused(specifications):
+    (message,) = refusal(specifications)
+
+    assert message.endswith("contains a NUL character.")
+
+
+def test_the_admin_form_refuses_a_nul_character_in_the_json(admin_client):
+    sku, store = SKUFactory.create(), StoreFactory.create()
+    response = admin_client.post(
+        reverse("admin:articles_article_add"),
+        {
+            "sku": sku.pk,
+            "allocation": "rental",
+            "status": "active",
+            "condition": "new",
+            "store": store.pk,
+            "specifications": '{"colour": "r\\u0000d"}',
+            "purchased_on": "2025-03-01",
+            "purchase_price": "10",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["specifications"] == [
+        "The specification 'colour' contains a NUL character."
+    ]
