@@ -6,9 +6,11 @@ vocabularies live in ``articles.choices`` and what each event kind takes and doe
 ``articles.kinds``; both are re-exported here, where the rest of the code imports them.
 """
 
+import json
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -25,6 +27,60 @@ from .kinds import DISPOSAL_KINDS, NEGATIVE_KINDS, SERVICE_KINDS, USAGE_KINDS
 MONEY = {"max_digits": MONEY_MAX_DIGITS, "decimal_places": MONEY_DECIMAL_PLACES}
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 PRODUCTION_YEAR_RANGE = (1900, 2100)
+# An article's own specifications: a few descriptive pairs, not a document store.
+MAX_SPECIFICATIONS = 50
+MAX_SPECIFICATION_KEY = 64
+MAX_SPECIFICATION_VALUE = 500
+
+
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+def specification_errors(specifications: object) -> list[tuple[str, str]]:
+    """What is wrong with ``specifications``, as (key, message) pairs; the key is ""
+    when the message is about them all. Shared by ``Article.clean`` and the import."""
+    if not isinstance(specifications, dict):
+        return [("", 'Specifications are key/value pairs, such as {"size": "M"}.')]
+    errors = []
+    if len(specifications) > MAX_SPECIFICATIONS:
+        errors.append(
+            (
+                "",
+                f"An article can have at most {MAX_SPECIFICATIONS} specifications; "
+                f"this one would have {len(specifications)}.",
+            )
+        )
+    for key, value in specifications.items():
+        if len(key) > MAX_SPECIFICATION_KEY:
+            errors.append(
+                (
+                    key,
+                    f"The specification name {key[:20]}… is {len(key)} characters long; "
+                    f"the most is {MAX_SPECIFICATION_KEY}.",
+                )
+            )
+        text = value if isinstance(value, str) else json.dumps(value)
+        if _has_nul(key) or _has_nul(value):
+            # PostgreSQL's jsonb cannot store it; SQLite would, and the export then break.
+            errors.append((key, f"The specification {key[:20]!r} contains a NUL character."))
+            continue
+        if len(text) > MAX_SPECIFICATION_VALUE:
+            errors.append(
+                (
+                    key,
+                    f"The value of {key[:MAX_SPECIFICATION_KEY]} is {len(text)} characters "
+                    f"long; the most is {MAX_SPECIFICATION_VALUE}.",
+                )
+            )
+    return errors
+
 
 __all__ = [
     "DISPOSAL_KINDS",
@@ -204,6 +260,12 @@ class Article(models.Model):
     @property
     def is_disposed(self) -> bool:
         return self.status in DISPOSED_STATUSES
+
+    def clean(self):
+        super().clean()
+        errors = specification_errors(self.specifications)
+        if errors:
+            raise ValidationError({"specifications": [message for _, message in errors]})
 
     @property
     def merged_specifications(self) -> dict:

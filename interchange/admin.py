@@ -3,13 +3,16 @@
 The pages call ``interchange.imports.articles_import`` / ``events_import`` and
 ``interchange.exports``, the same code as the management commands. Between the preview
 and the confirmation the uploaded file waits in a private temporary folder (not in
-MEDIA); the session holds only a random token naming it, and the file is removed
-once it is imported, refused or abandoned for a newer upload.
+MEDIA) that only the server's user can open; the session holds only a random token
+naming it, and the file is removed once it is imported, refused or abandoned for a
+newer upload. A preview nobody confirms is removed by the next upload after a day.
 """
 
 import io
+import os
 import secrets
 import tempfile
+import time
 from pathlib import Path
 
 from django import forms
@@ -24,9 +27,13 @@ from django.utils import timezone
 from .columns import ARTICLES, EVENTS
 from .exports import articles_table, events_table
 from .imports import ImportFailed, articles_import, events_import
+from .limits import upload_limit_bytes
 from .tabular import write_table
 
-UPLOAD_FOLDER = Path(tempfile.gettempdir()) / "inventory-imports"
+# One folder per system user: the shared temporary folder is writable by everyone,
+# so a folder of a fixed name could have been made by someone else to read uploads.
+UPLOAD_FOLDER = Path(tempfile.gettempdir()) / f"inventory-imports-{os.getuid()}"
+ABANDONED_AFTER_SECONDS = 24 * 60 * 60
 SUFFIXES = (".csv", ".xlsx")
 TEMPLATE = "admin/interchange/import.html"
 
@@ -40,7 +47,26 @@ class ImportFileForm(forms.Form):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in SUFFIXES:
             raise forms.ValidationError("Choose a .csv or .xlsx file.")
+        limit = upload_limit_bytes()
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 2**20:,.1f} MB; an upload can be at most "
+                f"{limit / 2**20:,.0f} MB. Split it into smaller files, or import it with "
+                "manage.py on the server."
+            )
         return upload
+
+
+def _private_folder() -> None:
+    """Make ``UPLOAD_FOLDER`` ours alone and drop the files of abandoned previews."""
+    UPLOAD_FOLDER.mkdir(mode=0o700, exist_ok=True)
+    if UPLOAD_FOLDER.is_symlink() or UPLOAD_FOLDER.stat().st_uid != os.getuid():
+        raise PermissionError(f"{UPLOAD_FOLDER} belongs to another user; remove it.")
+    UPLOAD_FOLDER.chmod(0o700)
+    stale = time.time() - ABANDONED_AFTER_SECONDS
+    for waiting in UPLOAD_FOLDER.iterdir():
+        if waiting.stat().st_mtime < stale:
+            waiting.unlink(missing_ok=True)
 
 
 class _Echo:
@@ -124,10 +150,11 @@ class ImportExportAdminMixin(admin.ModelAdmin):
 
     def _keep_upload(self, request: HttpRequest, upload) -> tuple[str, Path]:
         self._forget_upload(request)
-        UPLOAD_FOLDER.mkdir(mode=0o700, exist_ok=True)
+        _private_folder()
         token = secrets.token_hex(16) + Path(upload.name).suffix.lower()
         target = self._upload_path(token)
-        with target.open("wb") as handle:
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
             for chunk in upload.chunks():
                 handle.write(chunk)
         return token, target

@@ -16,12 +16,14 @@ from django.db import models
 
 @dataclass(frozen=True)
 class Column:
-    """One column: its name in the header, whether the header must name it, and the
-    model field (``"app_label.Model"``, field name) whose length bounds its values."""
+    """One column: its name in the header, whether the header must name it, the
+    model field (``"app_label.Model"``, field name) whose length bounds its values, and
+    whether its values are numbers (written as they are, not escaped as text)."""
 
     name: str
     required: bool = False
     stored_in: tuple[str, str] | None = None
+    numeric: bool = False
 
     @property
     def max_length(self) -> int | None:
@@ -47,6 +49,10 @@ class FileColumns:
     @cached_property
     def names(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.columns)
+
+    @cached_property
+    def numeric(self) -> frozenset[str]:
+        return frozenset(column.name for column in self.columns if column.numeric)
 
     @cached_property
     def required(self) -> tuple[str, ...]:
@@ -79,11 +85,11 @@ ARTICLES = FileColumns(
         Column("condition"),
         Column("manufacturer", stored_in=("articles.Article", "manufacturer")),
         Column("model", stored_in=("articles.Article", "model")),
-        Column("production_year"),
+        Column("production_year", numeric=True),
         Column("serial_number", stored_in=("articles.Article", "serial_number")),
         Column("store", required=True, stored_in=("articles.Store", "name")),
         Column("purchased_on", required=True),
-        Column("purchase_price"),
+        Column("purchase_price", numeric=True),
     ),
     further="specification",
 )
@@ -95,8 +101,8 @@ EVENTS = FileColumns(
         Column("kind", required=True),
         Column("occurred_at", required=True),
         Column("ended_at"),
-        Column("revenue"),
-        Column("cost"),
+        Column("revenue", numeric=True),
+        Column("cost", numeric=True),
         Column("reference", stored_in=("articles.Event", "reference")),
         Column("condition"),
         Column("store", stored_in=("articles.Store", "name")),

@@ -13,7 +13,8 @@ the same fleet and the same figures:
   last, where the import takes it as optional.
 
 Both are streamed from the database in chunks, so a large ledger does not sit in
-memory.
+memory. Text cells are escaped with ``spreadsheet_text`` so that a spreadsheet never
+runs one as a formula; the imports read them back unescaped.
 """
 
 import datetime as dt
@@ -25,7 +26,8 @@ from django.utils import timezone
 
 from articles.kinds import SERVICE_KINDS
 from articles.models import Article, Event, EventKind, Status
-from interchange.columns import ARTICLES, EVENTS
+from interchange.columns import ARTICLES, EVENTS, FileColumns
+from interchange.tabular import spreadsheet_text
 
 CHUNK = 2000
 
@@ -36,6 +38,10 @@ def _money(value: Decimal | None) -> str:
 
 def _moment(value: dt.datetime | None) -> str:
     return "" if value is None else timezone.localtime(value).isoformat()
+
+
+def _cell(columns: FileColumns, name: str, value: str) -> str:
+    return value if name in columns.numeric else spreadsheet_text(value)
 
 
 def articles_table() -> tuple[list[str], Iterator[list[str]]]:
@@ -80,14 +86,17 @@ def articles_table() -> tuple[list[str], Iterator[list[str]]]:
                 "purchase_price": f"{article.purchase_price:.2f}",
             }
             yield [
-                *(values[name] for name in ARTICLES.names),
+                *(_cell(ARTICLES, name, values[name]) for name in ARTICLES.names),
                 *(
-                    "" if specifications.get(key) is None else str(specifications[key])
+                    ""
+                    if specifications.get(key) is None
+                    else spreadsheet_text(str(specifications[key]))
                     for key in spec_columns
                 ),
             ]
 
-    return [*ARTICLES.names, *spec_columns], rows()
+    header = [*ARTICLES.names, *(spreadsheet_text(key) for key in spec_columns)]
+    return header, rows()
 
 
 def _event_status(event: Event) -> str:
@@ -134,6 +143,6 @@ def events_table() -> tuple[list[str], Iterator[list[str]]]:
                 "notes": event.notes,
                 "due_at": _moment(event.due_at),
             }
-            yield [values[name] for name in EVENTS.names]
+            yield [_cell(EVENTS, name, values[name]) for name in EVENTS.names]
 
     return list(EVENTS.names), rows()

@@ -1,14 +1,16 @@
 """Reading and writing the tabular files of SPEC.md "Files in and out": CSV and Excel.
 
 Rows are streamed: a CSV file is read line by line and a workbook in openpyxl's
-read-only mode, so a file of a million rows never sits in memory whole. Anything
-wrong with the file itself (not UTF-8, not CSV, empty, a broken header) is raised
-as ``FileProblem`` carrying ``RowError``s that say where and what.
+read-only mode, so a file of a million rows never sits in memory whole. A file with
+more rows or columns than ``interchange.limits`` allows is refused, a workbook before
+openpyxl opens it. Anything wrong with the file itself (not UTF-8, not CSV, empty, a
+broken header, too big) is raised as ``FileProblem`` carrying ``RowError``s that say
+where and what.
 """
 
 import csv
 import datetime as dt
-import zipfile
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,8 +18,37 @@ from io import TextIOBase
 from pathlib import Path
 from typing import IO, Any
 
+from .limits import (
+    Limits,
+    WorkbookRefused,
+    check_workbook,
+    import_limits,
+    too_many_columns,
+    too_many_rows,
+)
+
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 ZIP_MAGIC = b"PK\x03\x04"
+
+# A cell a spreadsheet would read as a formula (or a formula after quotes it strips).
+# Any number of leading quotes is matched so that escaping stays reversible: a text
+# that already starts with a quote and then one of these gets one more quote.
+_FORMULA_LIKE = re.compile(r"'*[=+\-@\t\r]")
+
+
+def spreadsheet_text(text: str) -> str:
+    """``text`` as a spreadsheet shows it, never runs it: a quote before a text cell that
+    starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return.
+
+    For text cells only: a number in a numeric column (``-15.00``) is not a formula
+    and is written as it is. ``read_spreadsheet_text`` undoes it.
+    """
+    return "'" + text if _FORMULA_LIKE.match(text) else text
+
+
+def read_spreadsheet_text(text: str) -> str:
+    """The text ``spreadsheet_text`` was given: one leading quote less where it added one."""
+    return text[1:] if text.startswith("'") and _FORMULA_LIKE.match(text, 1) else text
 
 
 @dataclass(frozen=True, order=True)
@@ -64,8 +95,9 @@ def open_table(path: Path | str, *, name: str = "") -> Table:
         head = probe.read(4096)
     if not head:
         raise FileProblem([RowError(0, "", "The file is empty; it needs a header row.")])
+    limits = import_limits()
     if is_excel(path, name):
-        return _open_workbook(path)
+        return _open_workbook(path, limits)
     if head.startswith(ZIP_MAGIC):
         raise FileProblem(
             [
@@ -81,11 +113,13 @@ def open_table(path: Path | str, *, name: str = "") -> Table:
         raise FileProblem(
             [RowError(0, "", "This is not a CSV file; it contains binary data, not text.")]
         )
-    return _open_csv(path)
+    return _open_csv(path, limits)
 
 
-def _clean_header(values: list[str], line: int) -> list[str]:
-    header = [value.strip().lower() for value in values]
+def _clean_header(values: list[str], line: int, limits: Limits) -> list[str]:
+    if len(values) > limits.columns:
+        raise FileProblem([RowError(line, "", too_many_columns(limits.columns))])
+    header = [read_spreadsheet_text(value).strip().lower() for value in values]
     while header and not header[-1]:
         header.pop()
     errors = []
@@ -120,7 +154,25 @@ def _decoded_lines(binary) -> Iterator[str]:
             raise _NotUTF8(number) from None
 
 
-def _open_csv(path: Path) -> Table:
+def _checked_row(line: int, values: list[str], rows: int, limits: Limits) -> list[str]:
+    """The row's cells, unescaped; refused when it is one row or column too many."""
+    if rows > limits.rows:
+        raise FileProblem([RowError(line, "", too_many_rows(limits.rows))])
+    if len(values) > limits.columns:
+        raise FileProblem([RowError(line, "", too_many_columns(limits.columns))])
+    _refuse_nul(line, values)
+    return [read_spreadsheet_text(value) for value in values]
+
+
+def _refuse_nul(line: int, values: list[str]) -> None:
+    """A NUL character is binary data, never text: no database column can hold it."""
+    if any("\x00" in value for value in values):
+        raise FileProblem(
+            [RowError(line, "", "This row contains a NUL character (binary data); remove it.")]
+        )
+
+
+def _open_csv(path: Path, limits: Limits) -> Table:
     size = path.stat().st_size
     binary = path.open("rb")
     reader = csv.reader(_decoded_lines(binary), strict=True)
@@ -135,10 +187,11 @@ def _open_csv(path: Path) -> Table:
     if first is None:
         binary.close()
         raise FileProblem([RowError(0, "", "The file is empty; it needs a header row.")])
-    header = _clean_header(first, 1)
+    header = _clean_header(first, 1, limits)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         line = reader.line_num + 1
+        count = 0
         try:
             while True:
                 try:
@@ -152,7 +205,8 @@ def _open_csv(path: Path) -> Table:
                         [RowError(line, "", f"This line is not valid CSV ({error}).")]
                     ) from None
                 if any(values):
-                    yield line, values
+                    count += 1
+                    yield line, _checked_row(line, values, count, limits)
                 line = reader.line_num + 1
         finally:
             binary.close()
@@ -181,28 +235,44 @@ def _cell_text(value: object) -> str:
     if isinstance(value, float):
         text = format(Decimal(repr(value)).normalize(), "f")
         return text
+    if isinstance(value, str):
+        return read_spreadsheet_text(value.strip())
     return str(value).strip()
 
 
-def _open_workbook(path: Path) -> Table:
+def _unreadable_workbook(error: Exception) -> FileProblem:
+    return FileProblem(
+        [RowError(0, "", f"This is not an Excel workbook (.xlsx) that can be read ({error}).")]
+    )
+
+
+def _open_workbook(path: Path, limits: Limits) -> Table:
     import openpyxl
 
     try:
+        check_workbook(path, limits)
+    except WorkbookRefused as refusal:
+        raise FileProblem([RowError(0, "", str(refusal))]) from None
+    try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise FileProblem(
-            [RowError(0, "", f"This is not an Excel workbook (.xlsx) that can be read ({error}).")]
-        ) from None
+    # A damaged workbook fails in openpyxl in many ways (a missing part, a bad
+    # attribute, XML it cannot parse); each is the same refusal of the file.
+    except Exception as error:
+        raise _unreadable_workbook(error) from None
     sheet = workbook.active
     if sheet is None:
         workbook.close()
         raise FileProblem([RowError(0, "", "The workbook's first sheet is empty.")])
     values = sheet.iter_rows(values_only=True)
-    first = next(values, None)
+    try:
+        first = next(values, None)
+    except Exception as error:
+        workbook.close()
+        raise _unreadable_workbook(error) from None
     if first is None or not any(cell is not None for cell in first):
         workbook.close()
         raise FileProblem([RowError(0, "", "The workbook's first sheet is empty.")])
-    header = _clean_header([_cell_text(cell) for cell in first], 1)
+    header = _clean_header([_cell_text(cell) for cell in first], 1, limits)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         try:
@@ -211,7 +281,12 @@ def _open_workbook(path: Path) -> Table:
                 while cells and not cells[-1]:
                     cells.pop()
                 if cells:
+                    _refuse_nul(line, cells)
                     yield line, cells
+        except FileProblem:
+            raise
+        except Exception as error:
+            raise _unreadable_workbook(error) from None
         finally:
             workbook.close()
 
@@ -228,7 +303,11 @@ def write_table(
     *,
     excel: bool,
 ) -> None:
-    """Write ``rows`` under ``header`` as CSV (text stream) or a workbook (binary stream)."""
+    """Write ``rows`` under ``header`` as CSV (text stream) or a workbook (binary stream).
+
+    The caller escapes text cells with ``spreadsheet_text``; in a workbook every text
+    cell is also typed as a string, so that none is ever stored as a formula.
+    """
     if not excel:
         writer = csv.writer(destination, lineterminator="\n")
         writer.writerow(header)
@@ -237,10 +316,23 @@ def write_table(
     if isinstance(destination, TextIOBase):
         raise TypeError("A workbook is written to a binary stream, not a text one.")
     import openpyxl
+    from openpyxl.cell import WriteOnlyCell
 
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet()
-    sheet.append(header)
+
+    def cells(values: Sequence[object]) -> list[object]:
+        typed: list[object] = []
+        for value in values:
+            if isinstance(value, str):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"
+                typed.append(cell)
+            else:
+                typed.append(value)
+        return typed
+
+    sheet.append(cells(header))
     for row in rows:
-        sheet.append(row)
+        sheet.append(cells(row))
     workbook.save(destination)

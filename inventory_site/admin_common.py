@@ -10,8 +10,10 @@ from collections.abc import Sequence
 from contextvars import ContextVar
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -118,3 +120,24 @@ class ServiceSaveAdmin(admin.ModelAdmin):
                 return super().changeform_view(request, object_id, form_url, extra_context)
             finally:
                 _refusal.reset(token)
+
+
+class DateHierarchyChangeList(ChangeList):
+    """Django's changelist, with a date-hierarchy date it cannot bound refused with a
+    message: Django adds a year, a month or a day to the chosen date in Python, which
+    fails past 9999 (``?purchased_on__year=9999``)."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as error:
+            messages.error(request, f"The date filter is out of range ({error}); choose another.")
+            raise IncorrectLookupParameters(error) from error
+
+
+class GuardedDateHierarchy(admin.ModelAdmin):
+    """For an admin with a ``date_hierarchy``: a date out of range is a message, not a
+    server error (the list is shown without that filter)."""
+
+    def get_changelist(self, request, **kwargs):
+        return DateHierarchyChangeList

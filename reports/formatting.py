@@ -16,6 +16,8 @@ from typing import Any
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from interchange.tabular import spreadsheet_text
+
 from .figures.declarations import (
     FRACTION,
     INTEGER,
@@ -76,13 +78,20 @@ def _json_value(column: str, value: Any) -> str:
     return json.dumps(format_value(column, value), ensure_ascii=False)
 
 
+def _csv_cell(column: str, value: Any) -> str:
+    """A CSV cell that a spreadsheet shows and never runs: text is escaped, numbers
+    (a negative net included) are written as they are."""
+    text = format_value(column, value)
+    return text if column_kind(column).numeric else spreadsheet_text(text)
+
+
 def render_csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
     """A header row and one line per row, comma separated."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([format_value(column, row[column]) for column in columns])
+        writer.writerow([_csv_cell(column, row[column]) for column in columns])
     return buffer.getvalue()
 
 

@@ -4,6 +4,8 @@ from django.utils import timezone
 from articles.models import Store
 from skus.models import SKU
 
+from .figures import FIRST_AS_OF, LAST_AS_OF
+
 
 class AsOfForm(forms.Form):
     """The as-of date of a report page; empty means today."""
@@ -16,7 +18,12 @@ class AsOfForm(forms.Form):
     )
 
     def clean_as_of(self):
-        return self.cleaned_data["as_of"] or timezone.localdate()
+        as_of = self.cleaned_data["as_of"] or timezone.localdate()
+        if not FIRST_AS_OF <= as_of <= LAST_AS_OF:
+            raise forms.ValidationError(
+                f"Give a date from {FIRST_AS_OF.isoformat()} to {LAST_AS_OF.isoformat()}."
+            )
+        return as_of
 
 
 class ReportParametersForm(AsOfForm):

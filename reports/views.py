@@ -43,6 +43,12 @@ def csv_download(filename: str, columns, rows) -> HttpResponse:
     return response
 
 
+def page_number(request: HttpRequest, count: int) -> int:
+    """The page the query string asks for, as ``Paginator.get_page`` reads it: the
+    first page for one that is not a number, the last for one past the end."""
+    return Paginator(range(count), ARTICLES_PER_PAGE).get_page(request.GET.get("page")).number
+
+
 class ReportView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     """A report over SKUs (``skus`` or ``selloff``): parameters from the query string,
     a table, a CSV download.
@@ -87,7 +93,7 @@ class ReportView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             as_of = parameters["as_of"].isoformat()
             return csv_download(f"{self.report_name}-{as_of}.csv", self.columns, rows)
         table = figures_table(self.columns, rows, request=request)
-        table.paginate(page=request.GET.get("page", 1), per_page=ARTICLES_PER_PAGE)
+        table.paginate(page=page_number(request, len(rows)), per_page=ARTICLES_PER_PAGE)
         return self.render_to_response(
             self.get_context_data(form=form, table=table, rows=rows, **parameters)
         )
@@ -119,7 +125,8 @@ class ArticleReportView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVie
         valid = not filterset.is_bound or filterset.is_valid()
         # An article purchased after the as-of date is in no report as of that date.
         articles = filterset.qs.filter(purchased_on__lte=as_of) if valid else Article.objects.none()
-        if request.GET.get("download") == "csv":
+        # A date the form refused is shown as a message on the page, not downloaded.
+        if request.GET.get("download") == "csv" and (not form.is_bound or form.is_valid()):
             rows = article_figures(as_of=as_of, articles=articles)
             return csv_download(f"articles-{as_of.isoformat()}.csv", ARTICLE_FIGURES, rows)
         page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))

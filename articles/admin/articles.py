@@ -8,7 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 
 from interchange.admin import ArticleImportExportMixin
-from inventory_site.admin_common import ADMIN_CSS, ServiceRefused, ServiceSaveAdmin, acting_user
+from inventory_site.admin_common import (
+    ADMIN_CSS,
+    GuardedDateHierarchy,
+    ServiceRefused,
+    ServiceSaveAdmin,
+    acting_user,
+)
 from reports.figures import ARTICLE_FIGURES, article_figures
 from reports.formatting import render_html_figures
 
@@ -40,7 +46,9 @@ class OnOrderFilter(admin.SimpleListFilter):
 
 # The upload mixin declares ``change_list_template`` without ModelAdmin's ClassVar type.
 @admin.register(Article)
-class ArticleAdmin(ArticleImportExportMixin, ArticleToolsAdmin, ServiceSaveAdmin):
+class ArticleAdmin(
+    GuardedDateHierarchy, ArticleImportExportMixin, ArticleToolsAdmin, ServiceSaveAdmin
+):
     form = ArticleAdminForm
     view_on_site = False  # the article's page is this page
 

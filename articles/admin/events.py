@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from interchange.admin import EventImportExportMixin
-from inventory_site.admin_common import ADMIN_CSS
+from inventory_site.admin_common import ADMIN_CSS, GuardedDateHierarchy
 
 from .. import services
 from ..models import Event
@@ -118,7 +118,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 # The upload mixin declares ``change_list_template`` without ModelAdmin's ClassVar type.
 @admin.register(Event)
-class EventAdmin(WhoAndWhen, EventImportExportMixin, admin.ModelAdmin):
+class EventAdmin(WhoAndWhen, GuardedDateHierarchy, EventImportExportMixin):
     """The whole ledger, newest first."""
 
     list_display = [

@@ -22,6 +22,7 @@ from articles.models import (
     EventKind,
     Status,
     Store,
+    specification_errors,
 )
 from articles.services import start_of_day
 from interchange.columns import ARTICLES
@@ -155,7 +156,8 @@ def _read_article_rows(
         values["status"] = status
         year = record.get("production_year", "")
         if year:
-            if not year.isdigit():
+            # Only ASCII digits: "²" is a digit to str.isdigit, but int() refuses it.
+            if not (year.isascii() and year.isdigit()):
                 fail("production_year", f"{year!r} is not a year.")
             elif not PRODUCTION_YEAR_RANGE[0] <= int(year) <= PRODUCTION_YEAR_RANGE[1]:
                 fail(
@@ -181,16 +183,12 @@ def _read_article_rows(
             fail("purchase_price", str(error))
         for column in ("sku_code", "sku_name", "store", "manufacturer", "model", "serial_number"):
             values[column] = record.get(column, "")
+        specifications = {column: record[column] for column in spec_columns if record.get(column)}
+        for column, message in specification_errors(specifications):
+            fail(column, message)
         if len(errors) == row_errors:
             rows.append(
-                _ArticleRow(
-                    line=line,
-                    number=number,
-                    values=values,
-                    specifications={
-                        column: record[column] for column in spec_columns if record.get(column)
-                    },
-                )
+                _ArticleRow(line=line, number=number, values=values, specifications=specifications)
             )
     return rows
 
@@ -403,6 +401,11 @@ def _update_articles(
             if row.specifications
             else None,
         }
+        merged = specification_errors(wanted["specifications"] or {})
+        if merged:
+            # Each column was within bounds; together with the stored ones they are not.
+            errors.extend(RowError(row.line, column, message) for column, message in merged)
+            continue
         changes = {
             name: value
             for name, value in wanted.items()

@@ -77,7 +77,12 @@ def insert_rows(model: type[M], objects: Iterable[M], *, keys: bool = False) -> 
         jsons = {field.attname for field in fields if isinstance(field, models.JSONField)}
         attnames = [field.attname for field in fields]
         columns = ", ".join(quote(field.column) for field in fields)
-        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+        # The raw psycopg cursor raises psycopg's errors; the wrapper turns them into
+        # Django's, which the imports report as a refusal (not a traceback).
+        with (
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy,
+        ):
             for obj in objects:
                 for name in stamped:
                     if getattr(obj, name) is None:
@@ -105,6 +110,7 @@ def insert_values(
     columns = ", ".join(quote(column_of[name]) for name in attnames)
     with (
         connection.cursor() as cursor,
+        connection.wrap_database_errors,
         cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy,
     ):
         for row in rows:

@@ -72,6 +72,8 @@ class Cells:
             if len(text) == 10:
                 return start_of_day(dt.date.fromisoformat(text)).astimezone(dt.UTC)
             value = dt.datetime.fromisoformat(text)
+        except OverflowError:
+            raise ValueError(f"{text} is too far in the past or the future.") from None
         except ValueError:
             if DATE_PREFIX.match(text) and _valid_shape(text):
                 raise ValueError(f"{text} is not a date in the calendar.") from None
@@ -79,9 +81,13 @@ class Cells:
                 f"{text!r} is not a date and time; write it as 2025-05-03 or "
                 "2025-05-03T14:00 (ISO 8601)."
             ) from None
-        if value.tzinfo is None:
-            value = self._on_the_wall_clock(value, text)
-        return value.astimezone(dt.UTC)
+        try:
+            if value.tzinfo is None:
+                value = self._on_the_wall_clock(value, text)
+            return value.astimezone(dt.UTC)
+        except OverflowError:
+            # In UTC it would fall before the year 1 or after 9999.
+            raise ValueError(f"{text} is too far in the past or the future.") from None
 
     def _on_the_wall_clock(self, value: dt.datetime, text: str) -> dt.datetime:
         """``value`` read in the installation's time zone, if it names one moment there."""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ParamSpec, Protocol, TypeVar
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import DataError, IntegrityError
+from django.db import DatabaseError, DataError, IntegrityError
 
 from interchange.tabular import FileProblem, RowError
 
@@ -92,13 +92,30 @@ def reporting(function: Callable[P, R]) -> Callable[P, R]:
                         0,
                         "",
                         "The database refused the import, probably because the same "
-                        f"articles changed meanwhile ({str(error).splitlines()[0]}). Nothing "
+                        f"articles changed meanwhile ({_first_line(error)}). Nothing "
                         "was written; import the file again.",
+                    )
+                ]
+            ) from None
+        except DatabaseError as error:
+            # A deadlock with another import, a statement cancelled, the connection
+            # lost: the transaction was rolled back as a whole.
+            raise ImportFailed(
+                [
+                    RowError(
+                        0,
+                        "",
+                        f"The database stopped the import ({_first_line(error)}). Nothing was "
+                        "written; import the file again.",
                     )
                 ]
             ) from None
 
     return wrapper
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).splitlines() or [type(error).__name__])[0]
 
 
 def recording_user(acting_user: ActingUser) -> "User | None":

@@ -6,6 +6,7 @@ optional ``.env`` file beside ``manage.py``); every variable is listed in
 """
 
 import os
+from datetime import timedelta
 from decimal import Decimal
 from email.utils import getaddresses
 from pathlib import Path
@@ -169,3 +170,33 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [SELF],
     },
 }
+
+# --- Login throttling (django-axes) ---------------------------------------------------
+# Both login pages (the admin's and the staff one) authenticate through Django, so the
+# axes backend sees every attempt: after AXES_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is locked out for AXES_COOLOFF_MINUTES and
+# gets the lockout page. The address is REMOTE_ADDR only: a client-sent
+# X-Forwarded-For would let a guesser pick a new address for every try.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# --- Import limits (interchange.limits) -----------------------------------------------
+# An upload larger than this is refused by the upload pages. Every import (pages and
+# commands) refuses more data rows or columns than this; a workbook also more cells,
+# or XML that unpacks to more bytes, before it is opened.
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_MB", default=50) * 2**20
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=2_000_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=100)
+IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=20_000_000)
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_MB", default=2048) * 2**20
