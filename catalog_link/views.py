@@ -16,6 +16,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from articles.models import Allocation
+from interchange.tabular import spreadsheet_text
 
 from .filters import CatalogItemFilter
 from .forms import CatalogItemForm, SlotFormSet, slot_initial
@@ -33,13 +34,6 @@ from .services import catalog_item_save
 from .tables import CatalogItemTable, store_columns
 
 LIST_COLUMNS = ("code", "name", "kind", "purpose", "active", "slots", "available")
-# A cell starting with one of these is a formula to a spreadsheet.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(text: str) -> str:
-    """``text`` with a leading single quote when a spreadsheet would run it as a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _cell(value: object) -> str:
@@ -47,7 +41,7 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return spreadsheet_safe(str(value))
+    return spreadsheet_text(str(value))
 
 
 def listing_csv(listing: CatalogListing) -> str:

@@ -27,7 +27,7 @@ from catalog_link.models import CatalogItem, CatalogItemKind
 from catalog_link.selectors import catalog_items_with_slots
 from catalog_link.services import catalog_item_save
 from interchange.imports.results import ImportFailed, ImportResult, error_text, reporting
-from interchange.tabular import FileProblem, RowError, open_table
+from interchange.tabular import FileProblem, RowError, open_table, spreadsheet_text
 from skus.models import SKU
 
 CATALOG_COLUMNS = ("code", "name", "kind", "purpose", "active", "slots")
@@ -67,10 +67,21 @@ def slots_text(item: CatalogItem) -> str:
 
 
 def catalog_table() -> tuple[list[str], Iterator[list[str]]]:
-    """Every catalog item as a row of ``catalog.csv``, by code."""
+    """Every catalog item as a row of ``catalog.csv``, by code; text a spreadsheet would
+    run as a formula is written so it shows it (``tabular.spreadsheet_text``)."""
     items = catalog_items_with_slots(CatalogItem.objects.order_by("code"))
     rows = (
-        [item.code, item.name, item.kind, item.purpose, active_text(item.active), slots_text(item)]
+        [
+            spreadsheet_text(text)
+            for text in (
+                item.code,
+                item.name,
+                item.kind,
+                item.purpose,
+                active_text(item.active),
+                slots_text(item),
+            )
+        ]
         for item in items
     )
     return list(CATALOG_COLUMNS), rows

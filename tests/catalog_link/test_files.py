@@ -199,3 +199,20 @@ def test_command_fails_with_the_errors_by_line(tmp_path, skus):
     with pytest.raises(CommandError, match="1 error; nothing was written"):
         call_command("import_catalog", str(path), stderr=err)
     assert "line 2, column slots: There is no SKU NOPE." in err.getvalue()
+
+
+def test_a_name_a_spreadsheet_would_run_is_exported_as_text_and_reads_back(tmp_path):
+    bikes = SKUFactory.create(code="CITY")
+    catalog_item_save(
+        code="FORMULA",
+        name="=HYPERLINK(1)",
+        kind=CatalogItemKind.PRODUCT,
+        purpose=Allocation.RENTAL,
+        slots=[(1, [bikes])],
+    )
+    path = tmp_path / "catalog.csv"
+    call_command("export_catalog", str(path))
+    assert "'=HYPERLINK(1)" in path.read_text(encoding="utf-8")
+    CatalogItem.objects.all().delete()
+    call_command("import_catalog", str(path))
+    assert CatalogItem.objects.get(code="FORMULA").name == "=HYPERLINK(1)"

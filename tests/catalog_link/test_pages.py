@@ -11,7 +11,7 @@ from django.urls import reverse
 from articles.models import Allocation
 from catalog_link.models import CatalogItem, CatalogItemKind
 from catalog_link.services import catalog_item_save
-from catalog_link.views import spreadsheet_safe
+from interchange.tabular import spreadsheet_text
 from tests.factories import ArticleFactory, SKUFactory, StoreFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -137,9 +137,9 @@ def test_csv_follows_the_filters(viewer, shop):
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
-def test_spreadsheet_safe_quotes_what_a_spreadsheet_would_run(start):
-    assert spreadsheet_safe(f"{start}1+1") == f"'{start}1+1"
-    assert spreadsheet_safe("a=1") == "a=1"
+def test_spreadsheet_text_quotes_what_a_spreadsheet_would_run(start):
+    assert spreadsheet_text(f"{start}1+1") == f"'{start}1+1"
+    assert spreadsheet_text("a=1") == "a=1"
 
 
 def test_list_needs_the_view_permission(client, shop):
