@@ -79,6 +79,8 @@ def article_figures(
     """
     checked_window(window_days)
     horizon = Horizon.of(as_of)
+    if articles is not None and articles.query.is_empty():
+        return []  # Article.objects.none(): no statement can say "no article"
     scope = Scope(articles=articles, store=store)
     with reading(tune=scope.is_large) as current:
         rows = article_rows(horizon, scope, window_days, current, report="articles")
