@@ -34,7 +34,11 @@ awkward_text = st.one_of(
 )
 
 # Few examples each, no deadline (the first example of a test warms up the database).
+# Derandomized: every run tries the same examples, so a run that passed here passes in
+# CI; widen the search by raising max_examples, not by chance.
 generated = settings(
+    derandomize=True,
+    database=None,
     max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
