@@ -58,7 +58,9 @@ test: lint typecheck
 	$(PRODUCTION_CHECK_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(BIN)/pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
-# Timings at realistic scale on the PostgreSQL server at 127.0.0.1:5432 (see benchmarks/).
+# Timings at realistic scale on the PostgreSQL server at 127.0.0.1:5432 (see benchmarks/);
+# the load test serves on loopback only (docs/performance.md).
 benchmark: install
 	$(BIN)/python benchmarks/reports_bench.py
 	$(BIN)/python benchmarks/imports_bench.py
+	$(BIN)/python benchmarks/load_test.py

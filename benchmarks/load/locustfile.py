@@ -1,0 +1,117 @@
+"""What one back-office user does under load: browse the pages and record events.
+
+Run by ``benchmarks/load_test.py``, which starts the server and hands this file what it
+needs through the environment: ``LOAD_USERNAME`` and ``LOAD_PASSWORD`` (a login it
+created), ``LOAD_ARTICLE_IDS`` (a file of article ids, one a line, of active articles,
+which accept notes and inspections).
+
+Every user logs in once through the staff login page, then picks a task by weight after
+a pause of half a second to two seconds. Recording an event takes the form's own CSRF
+token and its own "now" (the form's initial moment, a minute or less ago in the server's
+time zone), since the ledger refuses moments in the future. A form that comes back
+instead of the redirect to the article page is a refusal and counts as a failure.
+Recording alone is tagged ``record`` (``load_test.py --tags record``).
+"""
+
+import os
+import random
+import re
+from pathlib import Path
+
+from locust import HttpUser, between, tag, task
+
+ARTICLE_IDS = [int(line) for line in Path(os.environ["LOAD_ARTICLE_IDS"]).read_text().split()]
+CONDITIONS = ("like_new", "good", "fair")
+INPUT_VALUE = r'name="{name}"[^>]*?value="([^"]*)"'
+
+
+def _input_value(html: str, name: str) -> str | None:
+    """The value of the form input ``name`` (attributes as Django renders them)."""
+    match = re.search(INPUT_VALUE.format(name=re.escape(name)), html)
+    return match.group(1) if match else None
+
+
+class BackOfficeUser(HttpUser):
+    wait_time = between(0.5, 2)
+
+    def on_start(self) -> None:
+        self.client.get("/accounts/login/", name="login (GET)")
+        with self.client.post(
+            "/accounts/login/",
+            data={
+                "username": os.environ["LOAD_USERNAME"],
+                "password": os.environ["LOAD_PASSWORD"],
+                "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
+            },
+            name="login (POST)",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"login refused (status {response.status_code})")
+
+    def _article_id(self) -> int:
+        return random.choice(ARTICLE_IDS)
+
+    @task(3)
+    def overview(self) -> None:
+        self.client.get("/", name="/ (overview)")
+
+    @task(2)
+    def article_report(self) -> None:
+        self.client.get("/reports/articles/", name="/reports/articles/")
+
+    @task(2)
+    def sku_report(self) -> None:
+        self.client.get("/reports/skus/", name="/reports/skus/")
+
+    @task(1)
+    def selloff_report(self) -> None:
+        self.client.get("/reports/selloff/", name="/reports/selloff/")
+
+    @task(2)
+    def catalog(self) -> None:
+        self.client.get("/catalog/", name="/catalog/")
+
+    @task(3)
+    def article_list(self) -> None:
+        self.client.get("/admin/articles/article/", name="/admin/articles/article/")
+
+    @task(3)
+    def article_page(self) -> None:
+        self.client.get(
+            f"/admin/articles/article/{self._article_id()}/change/",
+            name="/admin/articles/article/[id]/change/",
+        )
+
+    @task(2)
+    def event_list(self) -> None:
+        self.client.get("/admin/articles/event/", name="/admin/articles/event/")
+
+    @tag("record")
+    @task(2)
+    def record_event(self) -> None:
+        url = f"/admin/articles/article/{self._article_id()}/record-event/"
+        form = self.client.get(url, name="record an event (GET form)")
+        if form.status_code != 200:
+            return
+        day = _input_value(form.text, "occurred_at_0")
+        time = _input_value(form.text, "occurred_at_1")
+        data = {
+            "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
+            "occurred_at_0": day or "",
+            "occurred_at_1": time or "",
+        }
+        if random.random() < 0.5:
+            data |= {"kind": "note", "notes": "Checked under load."}
+        else:
+            data |= {"kind": "inspection", "condition": random.choice(CONDITIONS)}
+        with self.client.post(
+            url,
+            data=data,
+            name="record an event (POST)",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"not recorded (status {response.status_code})")
