@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A view that meets a database that is down answers with the 503 page.
+    "inventory_site.database_down.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "inventory_site.urls"
