@@ -178,7 +178,10 @@ CONTENT_SECURITY_POLICY = {
 # axes backend sees every attempt: after AXES_FAILURE_LIMIT wrong passwords for one
 # username from one address, that pair is locked out for AXES_COOLOFF_MINUTES and
 # gets the lockout page. The address is REMOTE_ADDR only: a client-sent
-# X-Forwarded-For would let a guesser pick a new address for every try.
+# X-Forwarded-For would let a guesser pick a new address for every try. (django-ipware
+# is not installed, so axes reads REMOTE_ADDR whatever AXES_IPWARE_* says; the
+# precedence order below keeps that if it ever is.) Behind a proxy the production
+# settings take the address the proxy appended to X-Forwarded-For instead.
 INSTALLED_APPS += ["axes"]
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = [
