@@ -195,6 +195,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# No start-up banner: under production settings the log goes to standard output, where
+# it would precede the file an export command writes there.
+AXES_VERBOSE = False
 
 # --- Import limits (interchange.limits) -----------------------------------------------
 # An upload larger than this is refused by the upload pages. Every import (pages and

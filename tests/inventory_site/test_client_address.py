@@ -24,7 +24,7 @@ print(json.dumps(get_client_ip_address(request)))
 def lockout_address(**environment: str) -> str:
     result = run(LOCKOUT_ADDRESS, {**GOOD, **environment})
     assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.splitlines()[-1])  # after the log lines
+    return json.loads(result.stdout)
 
 
 def test_without_a_proxy_the_lockout_counts_by_remote_addr():
