@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -8,6 +9,7 @@ from django.urls import reverse
 
 from articles.codes import lookup_code, normalized_field
 from articles.fields import MoneyField
+from articles.models import specification_errors
 
 
 class SKUQuerySet(models.QuerySet):
@@ -115,6 +117,10 @@ class SKU(models.Model):
     def clean(self):
         super().clean()
         self.code = normalized_field(self.code, field="code", what="The SKU code")
+        # The same bounds as an article's own: every article of the SKU inherits them.
+        errors = specification_errors(self.specifications)
+        if errors:
+            raise ValidationError({"specifications": [message for _, message in errors]})
 
     @property
     def effective_depreciation_rate(self) -> Decimal:

@@ -1,8 +1,14 @@
-"""What every import shares: its result, its failure, and its progress bars."""
+"""What every import shares: its result, its failure, its log, and its progress bars.
+
+Every import is logged on ``interchange.imports`` (under production settings that goes
+to standard output): who ran it, which file, and what it did or why it was refused.
+"""
 
 import functools
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, Protocol, TypeVar
 
 from django.contrib.auth import get_user_model
@@ -14,6 +20,8 @@ from interchange.tabular import FileProblem, RowError
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+logger = logging.getLogger("interchange.imports")
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -73,45 +81,80 @@ class ImportFailed(FileProblem):
 
 
 def reporting(function: Callable[P, R]) -> Callable[P, R]:
-    """Any problem with the file itself comes out as ``ImportFailed`` too."""
+    """Any problem with the file itself comes out as ``ImportFailed`` too, and every
+    outcome is logged, here where the commands and the upload pages all pass."""
+    what = function.__name__.removesuffix("_import")
 
     @functools.wraps(function)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        origin = _origin(what, kwargs)
         try:
-            return function(*args, **kwargs)
-        except ImportFailed:
+            result = _failing_as_import_failed(function, *args, **kwargs)
+        except ImportFailed as failure:
+            count = len(failure.errors)
+            logger.warning(
+                "%s refused with %d error%s; nothing was written.",
+                origin,
+                count,
+                "" if count == 1 else "s",
+            )
             raise
-        except FileProblem as problem:
-            raise ImportFailed(problem.errors) from None
-        except (IntegrityError, DataError) as error:
-            # Only a change made at the same moment by someone else gets here: the
-            # rows were checked against the database under lock.
-            raise ImportFailed(
-                [
-                    RowError(
-                        0,
-                        "",
-                        "The database refused the import, probably because the same "
-                        f"articles changed meanwhile ({_first_line(error)}). Nothing "
-                        "was written; import the file again.",
-                    )
-                ]
-            ) from None
-        except DatabaseError as error:
-            # A deadlock with another import, a statement cancelled, the connection
-            # lost: the transaction was rolled back as a whole.
-            raise ImportFailed(
-                [
-                    RowError(
-                        0,
-                        "",
-                        f"The database stopped the import ({_first_line(error)}). Nothing was "
-                        "written; import the file again.",
-                    )
-                ]
-            ) from None
+        if isinstance(result, ImportResult):
+            logger.info("%s: %s", origin, result.summary())
+        return result
 
     return wrapper
+
+
+def _origin(what: str, arguments: dict[str, object]) -> str:
+    """'Import of articles from "file.csv" by alice': the file's own name (an upload's,
+    not the private name it is stored under) and who ran it."""
+    path = arguments.get("path")
+    name = arguments.get("name") or (Path(str(path)).name if path else "")
+    acting_user = arguments.get("acting_user")
+    who = (
+        repr(acting_user.get_username())
+        if isinstance(acting_user, AbstractBaseUser | AnonymousUser)
+        else "a command without a user"
+    )
+    return f"Import of {what} from {str(name)!r} by {who}"
+
+
+def _failing_as_import_failed(function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """``function``'s result; a problem with the file or the database as ``ImportFailed``."""
+    try:
+        return function(*args, **kwargs)
+    except ImportFailed:
+        raise
+    except FileProblem as problem:
+        raise ImportFailed(problem.errors) from None
+    except (IntegrityError, DataError) as error:
+        # Only a change made at the same moment by someone else gets here: the
+        # rows were checked against the database under lock.
+        raise ImportFailed(
+            [
+                RowError(
+                    0,
+                    "",
+                    "The database refused the import, probably because the same "
+                    f"articles changed meanwhile ({_first_line(error)}). Nothing "
+                    "was written; import the file again.",
+                )
+            ]
+        ) from None
+    except DatabaseError as error:
+        # A deadlock with another import, a statement cancelled, the connection
+        # lost: the transaction was rolled back as a whole.
+        raise ImportFailed(
+            [
+                RowError(
+                    0,
+                    "",
+                    f"The database stopped the import ({_first_line(error)}). Nothing was "
+                    "written; import the file again.",
+                )
+            ]
+        ) from None
 
 
 def _first_line(error: Exception) -> str:

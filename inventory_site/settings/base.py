@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A view that meets a database that is down answers with the 503 page.
+    "inventory_site.database_down.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "inventory_site.urls"
@@ -176,7 +178,10 @@ CONTENT_SECURITY_POLICY = {
 # axes backend sees every attempt: after AXES_FAILURE_LIMIT wrong passwords for one
 # username from one address, that pair is locked out for AXES_COOLOFF_MINUTES and
 # gets the lockout page. The address is REMOTE_ADDR only: a client-sent
-# X-Forwarded-For would let a guesser pick a new address for every try.
+# X-Forwarded-For would let a guesser pick a new address for every try. (django-ipware
+# is not installed, so axes reads REMOTE_ADDR whatever AXES_IPWARE_* says; the
+# precedence order below keeps that if it ever is.) Behind a proxy the production
+# settings take the address the proxy appended to X-Forwarded-For instead.
 INSTALLED_APPS += ["axes"]
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = [
@@ -192,6 +197,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# No start-up banner: under production settings the log goes to standard output, where
+# it would precede the file an export command writes there.
+AXES_VERBOSE = False
 
 # --- Import limits (interchange.limits) -----------------------------------------------
 # An upload larger than this is refused by the upload pages. Every import (pages and

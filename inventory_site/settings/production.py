@@ -60,10 +60,13 @@ DEMO_ALLOWED = False
 
 # --- HTTPS -------------------------------------------------------------------------------
 
-# A proxy in front (nginx, a load balancer) ends TLS and says so in X-Forwarded-Proto.
-# Without one, that header comes from the client and must not be believed.
+# A proxy in front (nginx, a load balancer) ends TLS and says so in X-Forwarded-Proto,
+# and appends the client's address to X-Forwarded-For, which the login lockout then
+# counts by (inventory_site.client_address). Without one, both headers come from the
+# client and must not be believed.
 if env.bool("DJANGO_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    AXES_CLIENT_IP_CALLABLE = "inventory_site.client_address.forwarded_client_address"
 
 # DJANGO_HTTPS=false is only for serving plain HTTP on loopback (make serve): then no
 # redirect to HTTPS, no HSTS and cookies that a plain HTTP client sends back.
