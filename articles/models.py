@@ -43,7 +43,9 @@ def _has_nul(value: object) -> bool:
     return False
 
 
-def specification_errors(specifications: object) -> list[tuple[str, str]]:
+def specification_errors(
+    specifications: object, *, what: str = "An article"
+) -> list[tuple[str, str]]:
     """What is wrong with ``specifications``, as (key, message) pairs; the key is ""
     when the message is about them all. Shared by ``Article.clean`` and the import."""
     if not isinstance(specifications, dict):
@@ -53,7 +55,7 @@ def specification_errors(specifications: object) -> list[tuple[str, str]]:
         errors.append(
             (
                 "",
-                f"An article can have at most {MAX_SPECIFICATIONS} specifications; "
+                f"{what} can have at most {MAX_SPECIFICATIONS} specifications; "
                 f"this one would have {len(specifications)}.",
             )
         )

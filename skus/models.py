@@ -118,7 +118,7 @@ class SKU(models.Model):
         super().clean()
         self.code = normalized_field(self.code, field="code", what="The SKU code")
         # The same bounds as an article's own: every article of the SKU inherits them.
-        errors = specification_errors(self.specifications)
+        errors = specification_errors(self.specifications, what="A SKU")
         if errors:
             raise ValidationError({"specifications": [message for _, message in errors]})
 
