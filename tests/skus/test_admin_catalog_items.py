@@ -1,5 +1,5 @@
 """The SKU's admin page lists the catalog items that use the SKU, linked to their
-catalog pages, in one query however many there are."""
+catalog pages, in a fixed number of queries however many there are."""
 
 import pytest
 from django.db import connection
@@ -58,7 +58,7 @@ def test_sku_page_says_when_no_item_uses_it(admin_client):
     assert "No catalog item uses this SKU." in html
 
 
-def test_catalog_items_on_the_sku_page_take_one_query(admin_client):
+def test_catalog_items_on_the_sku_page_take_a_fixed_number_of_queries(admin_client):
     sku = SKUFactory.create()
     for n in range(3):
         catalog_item_save(
