@@ -3,12 +3,14 @@ dry run (or the errors by line) and imports it on confirmation; "Export CSV" and
 "Export Excel" download the file the import reads."""
 
 import io
+from typing import cast
 
 import openpyxl
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl.worksheet.worksheet import Worksheet
 
 from articles.models import Allocation
 from catalog_link.models import CatalogItem, CatalogItemKind
@@ -103,7 +105,7 @@ def test_export_downloads_the_file_the_import_reads(admin_client, skus):
     workbook = openpyxl.load_workbook(
         io.BytesIO(admin_client.get(EXPORT, {"format": "xlsx"}).content)
     )
-    rows = list(workbook.active.iter_rows(values_only=True))
+    rows = list(cast(Worksheet, workbook.active).iter_rows(values_only=True))
     assert rows[1][0] == "BIKE-DAY"
 
 
