@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Allocation, Status
-from catalog_link.models import CatalogItemKind
+from catalog_link.models import CatalogItem, CatalogItemKind
 from catalog_link.services import catalog_item_save
 from reports.views import FLAGGED_SHOWN
 from tests.factories import ArticleFactory, SKUFactory, StoreFactory, UserFactory
@@ -17,6 +17,13 @@ from tests.factories import ArticleFactory, SKUFactory, StoreFactory, UserFactor
 pytestmark = pytest.mark.django_db
 
 DASHBOARD = reverse("reports:dashboard")
+
+
+@pytest.fixture(autouse=True)
+def no_catalog_left_over():
+    """Start from an empty catalog: a module-scoped fixture elsewhere in the suite may
+    leave items behind (rolled back with this test)."""
+    CatalogItem.objects.all().delete()
 
 
 @pytest.fixture
