@@ -38,6 +38,13 @@ BAD_CATALOG = (
 )
 
 
+@pytest.fixture(autouse=True)
+def no_catalog_left_over():
+    """Start from an empty catalog: a module-scoped fixture elsewhere in the suite may
+    leave items behind (rolled back with this test)."""
+    CatalogItem.objects.all().delete()
+
+
 @pytest.fixture
 def skus():
     return [SKUFactory.create(code=code) for code in ("BIKE-M", "BIKE-L", "HELMET")]
