@@ -1,7 +1,9 @@
 """The admin of catalog items and their slots, saving both through
 ``catalog_link.services.catalog_item_save``, the one write path of the catalog link: a
-refusal of the service comes back onto the form and nothing is saved."""
+refusal of the service comes back onto the form and nothing is saved. Its list imports
+and exports ``catalog.csv`` with the upload pages of the articles and events."""
 
+from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
 from django import forms
@@ -12,6 +14,10 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html, format_html_join
 
+from interchange.admin import ImportExportAdminMixin
+from interchange.catalog import CATALOG_COLUMNS, catalog_import, catalog_table
+from interchange.columns import Column, FileColumns
+from interchange.imports import ImportResult
 from inventory_site.admin_common import ServiceRefused, ServiceSaveAdmin
 
 from . import services
@@ -26,6 +32,44 @@ if TYPE_CHECKING:
 
     # An item of the changelist's page, as AvailabilityChangeList leaves it.
     ListedItem = WithAnnotations[CatalogItem, Availability]
+
+
+class CatalogFileColumns(FileColumns):
+    """``catalog.csv``'s columns, described with how its slots are written."""
+
+    def describe(self, separator: str = ", ") -> str:
+        return (
+            super().describe(separator)
+            + " Slots are written 2xHELMET|1xCITYB-M/CITYB-L: slots separated by |, each"
+            " <units>x and its alternative SKU codes separated by /."
+        )
+
+
+CATALOG_FILE = CatalogFileColumns(
+    file_name="catalog.csv", columns=tuple(Column(name, required=True) for name in CATALOG_COLUMNS)
+)
+
+
+def _catalog_import(
+    *, path: Path | str, name: str = "", dry_run: bool = False, **ignored: object
+) -> ImportResult:
+    """``catalog_import`` called as the upload pages call an import; a catalog change
+    is not an event of an article's ledger, so the acting user (in ``ignored``) is not
+    recorded."""
+    return catalog_import(path=path, name=name, dry_run=dry_run)
+
+
+class CatalogImportExportMixin(ImportExportAdminMixin):
+    """ "Import catalog", "Export CSV" and "Export Excel" on the catalog items' list:
+    the upload, dry-run preview and confirmation of the articles and events, over
+    ``catalog_import`` and ``catalog_table`` (those of ``import_catalog`` and
+    ``export_catalog``)."""
+
+    io_what = "catalog"
+    IMPORTERS = {"catalog": _catalog_import}
+    TABLES = {"catalog": catalog_table}
+    COLUMNS = {"catalog": CATALOG_FILE}
+    PERMISSIONS = {"catalog": ("catalog_link.add_catalogitem", "catalog_link.change_catalogitem")}
 
 
 class CatalogItemAdminForm(forms.ModelForm):
@@ -77,7 +121,7 @@ class AvailabilityChangeList(ChangeList):
 
 
 @admin.register(CatalogItem)
-class CatalogItemAdmin(ServiceSaveAdmin):
+class CatalogItemAdmin(CatalogImportExportMixin, ServiceSaveAdmin):
     form = CatalogItemAdminForm
     list_display = ["code", "name", "kind", "purpose", "active", "available_total"]
     list_filter = ["kind", "purpose", "active"]

@@ -2,16 +2,20 @@
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from articles.models import Article, Status
+from catalog_link.models import CatalogItem, CatalogItemKind
+from catalog_link.selectors import catalog_availability
 from skus.models import SKU
 
 from .figures import (
@@ -30,6 +34,8 @@ from .forms import AsOfForm, ScopedReportParametersForm
 from .tables import figures_table
 
 ARTICLES_PER_PAGE = 50
+# How many SKUs and catalog items a flag on the start page names; the rest are counted.
+FLAGGED_SHOWN = 10
 # The reports over SKUs, by name: they take the same parameters.
 SCOPED_REPORTS: dict[str, Callable[..., list[dict[str, Any]]]] = {
     "skus": sku_figures,
@@ -143,8 +149,46 @@ class ArticleReportView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVie
         )
 
 
+@dataclass
+class Flagged:
+    """The first ``FLAGGED_SHOWN`` of a flag's entries, each (label, url), and how many
+    there are in all."""
+
+    shown: list[tuple[str, str]]
+    count: int
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.shown)
+
+
+def skus_unused_by_catalog() -> Flagged:
+    """SKUs that no active catalog item asks for: nothing the storefront offers rents
+    or sells them. Two queries, whatever the number of SKUs."""
+    unused = SKU.objects.exclude(catalog_slots__item__active=True).order_by("code")
+    shown = [
+        (f"{code} · {name}", reverse("admin:skus_sku_change", args=[pk]))
+        for pk, code, name in unused.values_list("pk", "code", "name")[:FLAGGED_SHOWN]
+    ]
+    return Flagged(shown=shown, count=unused.count())
+
+
+def catalog_items_unservable() -> Flagged:
+    """Active catalog items that no article can serve now (availability 0 in all
+    stores together); a service needs no inventory and is never flagged. The fixed
+    queries of ``catalog_availability``."""
+    items = CatalogItem.objects.filter(active=True).exclude(kind=CatalogItemKind.SERVICE)
+    unservable = [row.item for row in catalog_availability(items=items) if row.total == 0]
+    shown = [
+        (str(item), reverse("catalog_link:detail", args=[item.code]))
+        for item in unservable[:FLAGGED_SHOWN]
+    ]
+    return Flagged(shown=shown, count=len(unservable))
+
+
 class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
-    """The fleet at a glance: counts now and money and use per month, as a chart."""
+    """The fleet at a glance: counts now and money and use per month, as a chart, and
+    what the catalog and the fleet do not match in (for those who may see the catalog)."""
 
     permission_required = "articles.view_article"
     template_name = "reports/dashboard.html"
@@ -177,4 +221,13 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             monthly_figures=[figure_of(name) for name in MONTHLY_FIGURES],
             chart=chart,
             as_of=today,
+            **self.catalog_flags(),
         )
+
+    def catalog_flags(self) -> dict[str, Flagged]:
+        if not self.request.user.has_perm("catalog_link.view_catalogitem"):
+            return {}
+        return {
+            "unused_skus": skus_unused_by_catalog(),
+            "unservable_items": catalog_items_unservable(),
+        }

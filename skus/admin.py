@@ -8,10 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 
 from articles import services
 from articles.forms import ArticleBatchForm, add_service_error
 from articles.models import Status
+from catalog_link.models import CatalogItem
 from inventory_site.admin_common import (
     ADMIN_CSS,
     acting_user,
@@ -53,7 +55,13 @@ class SKUAdmin(admin.ModelAdmin):
         css = ADMIN_CSS
 
     ordering = ["code"]  # the annotation's GROUP BY drops Meta.ordering
-    readonly_fields = ["figures", "next_article_sequence", "created_at", "updated_at"]
+    readonly_fields = [
+        "figures",
+        "catalog_items",
+        "next_article_sequence",
+        "created_at",
+        "updated_at",
+    ]
     fieldsets = [
         (None, {"fields": ["code", "name", "description", "specifications"]}),
         (
@@ -69,6 +77,7 @@ class SKUAdmin(admin.ModelAdmin):
             },
         ),
         ("Figures as of today (SPEC.md)", {"fields": ["figures"]}),
+        ("Catalog", {"fields": ["catalog_items"]}),
         ("Record", {"fields": ["next_article_sequence", "created_at", "updated_at"]}),
     ]
 
@@ -90,6 +99,24 @@ class SKUAdmin(admin.ModelAdmin):
         # sku_figures takes a list too (its docstring); its annotation names only a QuerySet.
         (row,) = sku_figures(skus=[sku])  # type: ignore[arg-type]
         return render_html_figures(SKU_FIGURES[1:], row)
+
+    @admin.display(description="catalog items that use it")
+    def catalog_items(self, sku: SKU) -> str:
+        """The catalog items with a slot that takes this SKU, each linked to its page."""
+        items = (
+            CatalogItem.objects.filter(slots__skus=sku).distinct().order_by("code")
+            if sku.pk is not None
+            else CatalogItem.objects.none()
+        )
+        rows = [
+            (item.get_absolute_url(), str(item), "" if item.active else " (inactive)")
+            for item in items
+        ]
+        if not rows:
+            return "No catalog item uses this SKU."
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a>{}</li>', rows)
+        )
 
     @admin.display(description="articles", ordering="article_count")
     def article_count(self, sku: "CountedSKU") -> int:
