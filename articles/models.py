@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -148,16 +148,20 @@ class ArticleQuerySet(models.QuerySet):
     def not_disposed(self):
         return self.exclude(status__in=DISPOSED_STATUSES)
 
-    def on_order(self, *, at=None):
-        """Articles with a usage open at ``at`` (default: now)."""
-        return self.filter(
-            pk__in=Event.objects.usages().open_at(at or timezone.now()).values("article_id")
+    def _open_usage(self, at):
+        """Whether the outer article has a usage open at ``at``: a correlated EXISTS, which
+        PostgreSQL runs as an anti- or semi-join (``pk__in`` excluded became a NOT IN over
+        every open usage, checked row by row)."""
+        return Exists(
+            Event.objects.usages().open_at(at or timezone.now()).filter(article_id=OuterRef("pk"))
         )
 
+    def on_order(self, *, at=None):
+        """Articles with a usage open at ``at`` (default: now)."""
+        return self.filter(self._open_usage(at))
+
     def in_stock(self, *, at=None):
-        return self.exclude(
-            pk__in=Event.objects.usages().open_at(at or timezone.now()).values("article_id")
-        )
+        return self.filter(~self._open_usage(at))
 
     def available(self, *, allocation: str = Allocation.RENTAL, at=None):
         """Bookable now: active, allocated to ``allocation`` and, for rental, not on order."""

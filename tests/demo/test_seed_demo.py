@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from articles.models import Article, Event, EventKind, Status, Store
+from catalog_link.models import CatalogItem
 from demo.fleet import DemoNotAllowed, demo_fleet_create, ledger_fingerprint
 from skus.models import SKU
 from tests.helpers import delete_events
@@ -27,6 +28,7 @@ def seed(*args: str) -> str:
 
 
 def wipe() -> None:
+    CatalogItem.objects.all().delete()
     delete_events(Event.objects.all())
     Article.objects.all().delete()
     Store.objects.all().delete()
