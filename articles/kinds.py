@@ -354,5 +354,3 @@ PROCEEDS_KINDS = _kinds(lambda spec: spec.proceeds)
 MONEYLESS_KINDS = _kinds(lambda spec: spec.money is Money.NONE)
 # Kinds whose revenue and cost may be negative: corrections.
 NEGATIVE_KINDS = _kinds(lambda spec: spec.negative)
-# Kinds that may be open: usages, and service work with downtime.
-OPEN_KINDS = _kinds(lambda spec: spec.can_be_open)
