@@ -233,6 +233,8 @@ class KindSpec:
     disposes_to: Status | None = None
     proceeds: bool = False  # its revenue is sale proceeds, not revenue
     refusal: str = ""
+    # Who may record a row of the kind (``inventory_site.roles`` gives it to roles).
+    permission: str = "articles.add_event"
     effect: Effect = no_effect
     end_effect: EndEffect | None = None
 
@@ -250,6 +252,10 @@ class KindSpec:
         """A usage, or service work with downtime, may be recorded without its end."""
         return self.end_effect is not None
 
+
+# The permissions (``articles.Article.Meta.permissions``) beyond ``add_event``.
+DISPOSE_ARTICLE = "articles.dispose_article"
+CORRECT_LEDGER = "articles.correct_ledger"
 
 _ENDS_AND_GRADES = frozenset({"ended_at", "condition"})
 
@@ -315,24 +321,30 @@ KINDS: dict[str, KindSpec] = {
             effect=status_changed,
         ),
         KindSpec(EventKind.INCOME, Money.BOTH, needs_amount="revenue"),
-        KindSpec(EventKind.EXPENSE, Money.BOTH, needs_amount="cost"),
+        KindSpec(EventKind.EXPENSE, Money.BOTH, needs_amount="cost", permission=CORRECT_LEDGER),
         KindSpec(
             EventKind.SALE,
             Money.BOTH,
             disposes_to=Status.SOLD,
             proceeds=True,
+            permission=DISPOSE_ARTICLE,
             effect=disposes_to(Status.SOLD),
         ),
         KindSpec(
             EventKind.RETIREMENT,
             Money.COST,
             disposes_to=Status.RETIRED,
+            permission=DISPOSE_ARTICLE,
             effect=disposes_to(Status.RETIRED),
         ),
         KindSpec(
-            EventKind.LOSS, Money.BOTH, disposes_to=Status.LOST, effect=disposes_to(Status.LOST)
+            EventKind.LOSS,
+            Money.BOTH,
+            disposes_to=Status.LOST,
+            permission=DISPOSE_ARTICLE,
+            effect=disposes_to(Status.LOST),
         ),
-        KindSpec(EventKind.ADJUSTMENT, Money.BOTH, negative=True),
+        KindSpec(EventKind.ADJUSTMENT, Money.BOTH, negative=True, permission=CORRECT_LEDGER),
         KindSpec(EventKind.NOTE, Money.NONE),
     )
 }

@@ -220,6 +220,14 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["number"]
+        # What the roles (``inventory_site.roles``) grant beyond Django's add, change,
+        # delete and view: money is seen, disposals and corrections are recorded, by
+        # managers only.
+        permissions = [
+            ("view_money", "Can see prices, revenue, costs and figures"),
+            ("dispose_article", "Can sell, retire or report articles lost"),
+            ("correct_ledger", "Can record expenses and adjustments"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("number"),

@@ -20,11 +20,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AbstractUser
+from django.contrib.auth.models import AbstractBaseUser, AbstractUser, Group
 from django.db import transaction
 
 from articles import services
 from articles.models import Allocation, Article, Condition, Event, EventKind, Status
+from inventory_site.roles import MANAGER, STAFF, VIEWER
 from skus.models import SKU
 
 from .catalogue import (
@@ -61,6 +62,7 @@ class DemoResult:
     articles: int = 0
     events: Counter[str] = field(default_factory=Counter)
     login_created: bool = False
+    role_logins: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(self.events.items()))
@@ -82,6 +84,28 @@ def demo_allowed_check() -> None:
             "The demo is refused under these settings (DEMO_ALLOWED is false, as in "
             "production): its login is a superuser with a published password."
         )
+
+
+# One demo login per role (``inventory_site.roles``), with the same published password.
+DEMO_ROLE_USERNAMES = {VIEWER: "demo-viewer", STAFF: "demo-staff", MANAGER: "demo-manager"}
+
+
+def demo_role_users_ensure() -> list[str]:
+    """Make the missing demo logins of the roles; the usernames made now.
+
+    As with ``demo_user_ensure``, an existing user keeps its password and groups.
+    """
+    made = []
+    for role, username in DEMO_ROLE_USERNAMES.items():
+        user, created = get_user_model().objects.get_or_create(
+            username=username, defaults={"email": f"{username}@example.com"}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            user.groups.add(Group.objects.get(name=role))
+            made.append(username)
+    return made
 
 
 def demo_user_ensure() -> tuple[AbstractUser, bool]:
@@ -419,8 +443,10 @@ def demo_fleet_create(
     (refused under production settings, see ``demo_allowed_check``)."""
     demo_allowed_check()
     user, created = demo_user_ensure()
+    role_logins = demo_role_users_ensure()
     result = DemoFleet(seed=seed, articles=articles, today=today, user=user).build(progress)
     result.login_created = created
+    result.role_logins = role_logins
     return result
 
 

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from articles.views import labels as article_labels
+
 admin.site.site_header = "Individualized inventory · administration"
 admin.site.site_title = "Individualized inventory"
 admin.site.index_title = "Fleet, ledger and catalog"
@@ -58,6 +60,10 @@ urlpatterns = [
     *admin_password_reset,
     path("admin/", admin.site.urls),
     path("accounts/", include(accounts)),
+    path("articles/", include("articles.urls")),
+    path("labels/", article_labels.placeholder, name="labels"),
+    path("skus/", include("skus.urls")),
     path("catalog/", include("catalog_link.urls")),
+    path("imports/", include("interchange.urls")),
     path("", include("reports.urls")),
 ]

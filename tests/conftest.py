@@ -7,13 +7,30 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
 from articles.models import Article, Event, Store
+from inventory_site.roles import MANAGER, STAFF, VIEWER
 from skus.models import SKU
 from tests.factories import ArticleFactory, UserFactory
+from tests.helpers import user_with_role
 
 
 @pytest.fixture
 def user(db) -> User:
     return UserFactory.create()
+
+
+@pytest.fixture
+def viewer(db) -> User:
+    return user_with_role(VIEWER, username="vera-viewer")
+
+
+@pytest.fixture
+def staff(db) -> User:
+    return user_with_role(STAFF, username="sam-staff")
+
+
+@pytest.fixture
+def manager(db) -> User:
+    return user_with_role(MANAGER, username="mia-manager")
 
 
 @pytest.fixture

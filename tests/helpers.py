@@ -11,13 +11,16 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.utils import timezone
 
 from articles import services
 from articles.models import Article, Store
+from inventory_site.roles import roles_sync
 from skus.models import SKU
-from tests.factories import StoreFactory
+from tests.factories import StoreFactory, UserFactory
 
 
 def at(day: int, hour: int = 10, *, month: int = 5, year: int = 2025) -> dt.datetime:
@@ -69,3 +72,13 @@ def delete_events(events: Any) -> None:
             events.delete()
         finally:
             cursor.execute("SET session_replication_role = DEFAULT")
+
+
+def user_with_role(role: str, **fields) -> User:
+    """A new user in the group ``role`` (``inventory_site.roles``). The migration makes
+    the groups; a test that flushed the database gets them made again."""
+    if not Group.objects.filter(name=role).exists():
+        roles_sync(django_apps, [role])
+    user = UserFactory.create(**fields)
+    user.groups.add(Group.objects.get(name=role))
+    return user

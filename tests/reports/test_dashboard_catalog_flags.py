@@ -11,7 +11,7 @@ from django.urls import reverse
 from articles.models import Allocation, Status
 from catalog_link.models import CatalogItem, CatalogItemKind
 from catalog_link.services import catalog_item_save
-from reports.views import FLAGGED_SHOWN
+from reports.dashboard import FLAGGED_SHOWN
 from tests.factories import ArticleFactory, SKUFactory, StoreFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -83,6 +83,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}")
         if result.login_created:
             self.stdout.write(f"Demo login: user {DEMO_USERNAME}, password {DEMO_PASSWORD}")
+        if result.role_logins:
+            self.stdout.write(
+                f"Demo logins by role, same password: {', '.join(result.role_logins)}"
+            )
         else:
             self.stdout.write(
                 f"A user {DEMO_USERNAME!r} already existed; it made the demo and its password "
