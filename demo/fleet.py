@@ -44,7 +44,7 @@ from .storefront import demo_catalog_create
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-inventory"
-DEFAULT_ARTICLES = 250
+DEFAULT_ARTICLES = 200
 
 
 @dataclass
