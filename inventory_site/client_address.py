@@ -9,6 +9,7 @@ not believed. Used only when a setting says a proxy is in front; otherwise the h
 is the client's own and REMOTE_ADDR is the address.
 """
 
+from django.conf import settings
 from django.http import HttpRequest
 
 
@@ -22,3 +23,11 @@ def forwarded_client_address(request: HttpRequest) -> str | None:
     if forwarded:
         return forwarded[-1]
     return request.META.get("REMOTE_ADDR")
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address as the lockout counts it: the proxy's word for it when
+    ``BEHIND_PROXY`` says a proxy is in front, else REMOTE_ADDR."""
+    if settings.BEHIND_PROXY:
+        return forwarded_client_address(request) or "unknown address"
+    return request.META.get("REMOTE_ADDR") or "unknown address"

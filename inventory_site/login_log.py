@@ -11,14 +11,17 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from .client_address import client_address
+
 logger = logging.getLogger("inventory_site.logins")
 
 
 def _origin(request: HttpRequest | None) -> str:
-    """The client address and path of a login attempt (unknown outside a request)."""
+    """The client address (the same one the lockout counts by) and path of a login
+    attempt (unknown outside a request)."""
     if request is None:
         return "outside a request"
-    return f"from {request.META.get('REMOTE_ADDR', 'unknown address')} at {request.path}"
+    return f"from {client_address(request)} at {request.path}"
 
 
 @receiver(user_logged_in, dispatch_uid="inventory_site.login_log.logged_in")

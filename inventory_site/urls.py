@@ -67,3 +67,5 @@ urlpatterns = [
     path("imports/", include("interchange.urls")),
     path("", include("reports.urls")),
 ]
+
+handler500 = "inventory_site.database_down.server_error"

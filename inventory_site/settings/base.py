@@ -182,6 +182,9 @@ CONTENT_SECURITY_POLICY = {
 # is not installed, so axes reads REMOTE_ADDR whatever AXES_IPWARE_* says; the
 # precedence order below keeps that if it ever is.) Behind a proxy the production
 # settings take the address the proxy appended to X-Forwarded-For instead.
+# Whether a reverse proxy is in front (production settings read DJANGO_BEHIND_PROXY):
+# then the client's address is the one the proxy appended (inventory_site.client_address).
+BEHIND_PROXY = False
 INSTALLED_APPS += ["axes"]
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = [

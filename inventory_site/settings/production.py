@@ -64,7 +64,8 @@ DEMO_ALLOWED = False
 # and appends the client's address to X-Forwarded-For, which the login lockout then
 # counts by (inventory_site.client_address). Without one, both headers come from the
 # client and must not be believed.
-if env.bool("DJANGO_BEHIND_PROXY", default=False):
+BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     AXES_CLIENT_IP_CALLABLE = "inventory_site.client_address.forwarded_client_address"
 

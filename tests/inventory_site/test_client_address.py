@@ -2,8 +2,10 @@
 proxy the address the proxy appended to X-Forwarded-For, never one the client wrote."""
 
 import json
+import logging
 
 from django.test import RequestFactory
+from django.urls import reverse
 
 from inventory_site.client_address import forwarded_client_address
 from tests.inventory_site.test_production_settings import GOOD, run
@@ -41,3 +43,32 @@ def test_the_forwarded_address_is_the_last_entry_or_remote_addr():
     assert forwarded_client_address(spoofed) == "5.6.7.8"
     assert forwarded_client_address(factory.get("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"
     assert forwarded_client_address(factory.get("/", HTTP_X_FORWARDED_FOR=" ,")) == "127.0.0.1"
+
+
+def test_the_login_log_names_the_address_the_proxy_saw_behind_a_proxy(client, settings, caplog, db):
+    settings.BEHIND_PROXY = True
+    caplog.set_level(logging.INFO, logger="inventory_site.logins")
+
+    client.post(
+        reverse("login"),
+        {"username": "nobody", "password": "wrong-password-1"},
+        HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7",
+        REMOTE_ADDR="10.0.0.2",
+    )
+
+    [record] = [r for r in caplog.records if r.name == "inventory_site.logins"]
+    assert "from 198.51.100.7 at" in record.getMessage()
+
+
+def test_the_login_log_ignores_forwarded_for_without_a_proxy(client, caplog, db):
+    caplog.set_level(logging.INFO, logger="inventory_site.logins")
+
+    client.post(
+        reverse("login"),
+        {"username": "nobody", "password": "wrong-password-1"},
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+        REMOTE_ADDR="10.0.0.2",
+    )
+
+    [record] = [r for r in caplog.records if r.name == "inventory_site.logins"]
+    assert "from 10.0.0.2 at" in record.getMessage()

@@ -53,3 +53,40 @@ def test_other_errors_are_not_taken_for_the_database_being_down(client):
         pytest.raises(ValueError, match="bug"),
     ):
         client.get(reverse("login"))
+
+
+class RefusingMiddleware:
+    """A middleware that meets the database down before any view runs (as the
+    session or lockout middleware would)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        raise OperationalError("could not connect to server: Connection refused")
+
+
+def test_a_connection_error_in_a_middleware_is_the_503_page_too(client, settings, caplog):
+    caplog.set_level(logging.ERROR, logger="inventory_site.database")
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, f"{__name__}.RefusingMiddleware"]
+    client.raise_request_exception = False
+
+    response = client.get(reverse("login"))
+
+    assert_unavailable_page(response)
+    assert any(r.name == "inventory_site.database" for r in caplog.records)
+
+
+def test_another_error_in_a_middleware_is_the_500_page(client, settings):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, f"{__name__}.FailingMiddleware"]
+    client.raise_request_exception = False
+
+    response = client.get(reverse("login"))
+
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+
+
+class FailingMiddleware(RefusingMiddleware):
+    def __call__(self, request):
+        raise ValueError("a defect")
