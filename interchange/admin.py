@@ -79,6 +79,7 @@ class ImportExportAdminMixin(admin.ModelAdmin):
             "title": f"Import {self.io_what}",
             "io_what": self.io_what,
             "columns": self.COLUMNS[self.io_what].describe(),
+            "explanation": FILES[self.io_what].explanation,
             "changelist_url": self._url("changelist"),
             "confirm_url": self._url("import_confirm"),
             **extra,

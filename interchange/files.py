@@ -45,7 +45,8 @@ TableMaker = Callable[[], tuple[list[str], Iterator[list[str]]]]
 
 @dataclass(frozen=True)
 class ExchangedFile:
-    """One file: ``what`` names it in URLs and forms, ``label`` on the pages;
+    """One file: ``what`` names it in URLs and forms, ``label`` on the pages, ``rows_are``
+    what its rows add; ``explanation`` says what a row does (on every upload page);
     ``permissions`` are needed to import it, ``view_permission`` to download it."""
 
     what: str
@@ -73,7 +74,18 @@ def _catalog_import(
     return catalog_import(path=path, name=name, dry_run=dry_run)
 
 
-CATALOG = FileColumns(
+class CatalogColumns(FileColumns):
+    """``catalog.csv``'s columns, described with how its slots are written."""
+
+    def describe(self, separator: str = ", ") -> str:
+        return (
+            super().describe(separator)
+            + " Slots are written 2xHELMET|1xCITYB-M/CITYB-L: slots separated by |, each"
+            " <units>x and its alternative SKU codes separated by /."
+        )
+
+
+CATALOG = CatalogColumns(
     file_name="catalog.csv", columns=tuple(Column(name, required=True) for name in CATALOG_COLUMNS)
 )
 
@@ -119,10 +131,9 @@ FILES: dict[str, ExchangedFile] = {
             permissions=("catalog_link.add_catalogitem", "catalog_link.change_catalogitem"),
             view_permission="catalog_link.view_catalogitem",
             explanation=(
-                "Slots are written 2xHELMET|1xCITYB-M/CITYB-L: slots separated by |, each "
-                "<units>x and its alternative SKU codes separated by /. A row adds the catalog "
-                "item or, if its code exists, replaces its fields and slots; a row equal to the "
-                "stored item is skipped, and items not in the file are left alone."
+                "A row adds the catalog item or, if its code exists, replaces its fields and "
+                "slots; a row equal to the stored item is skipped, and items not in the file are "
+                "left alone."
             ),
         ),
     )

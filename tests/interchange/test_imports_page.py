@@ -194,6 +194,17 @@ def test_every_error_is_listed_by_line_and_nothing_is_written(client, manager):
     assert snapshot() == before
 
 
+def test_a_long_list_of_errors_says_how_many_are_not_shown(client, manager, monkeypatch):
+    monkeypatch.setattr("interchange.views.ERRORS_SHOWN", 2)
+    client.force_login(manager)
+
+    page = upload(client, BAD_ARTICLES).content.decode()
+
+    assert "3 problems found; the first 2 are listed below." in page
+    assert "And 1 more problem not listed here." in page
+    assert "already on line 2" not in page
+
+
 def test_a_refused_file_is_not_kept(client, manager):
     client.force_login(manager)
     before = waiting_files()
