@@ -10,5 +10,6 @@ register = template.Library()
 
 
 @register.filter
-def may_open_imports(user: User | AnonymousUser) -> bool:
-    return files.may_open_imports(user)
+def may_open_imports(user: User | AnonymousUser | str) -> bool:
+    """False for a template rendered without a user (``user`` is then the empty string)."""
+    return not isinstance(user, str) and files.may_open_imports(user)

@@ -90,3 +90,9 @@ def test_the_500_page_renders_without_a_request():
 
     assert "Something went wrong" in page
     assert_layout(page)
+
+
+def test_the_layout_renders_without_a_user():
+    page = render_to_string("base.html")
+
+    assert 'class="topbar"' in page and "Log out" not in page
