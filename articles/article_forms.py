@@ -134,8 +134,10 @@ class BaseSpecificationFormSet(forms.BaseFormSet):
     def __init__(self, data: Any = None, *args: Any, original: dict | None = None, **kwargs: Any):
         self.original = original or {}
         if data is None:
+            # By name: PostgreSQL's jsonb keeps no order of its own.
             kwargs["initial"] = [
-                {"key": key, "value": shown_value(value)} for key, value in self.original.items()
+                {"key": key, "value": shown_value(value)}
+                for key, value in sorted(self.original.items(), key=lambda item: item[0].lower())
             ]
         # A posted formset is read without initial rows: a row is what was sent, so a
         # row left as it was counts as much as a changed one, whatever the count of
@@ -203,6 +205,7 @@ def drop_price_unless(form: forms.BaseForm, sees_money: bool) -> None:
     is added at 0, or keeps the price it has, and a manager sets it."""
     if not sees_money:
         form.fields.pop("purchase_price", None)
+        form.fields["purchased_on"].help_text = "A manager enters the purchase price."
 
 
 def checked_purchase_date(day: dt.date | None) -> dt.date | None:
@@ -231,7 +234,7 @@ class ArticleAddForm(Fieldsets, forms.Form):
     status = forms.ChoiceField(
         choices=START_STATUSES,
         initial=Status.ACTIVE,
-        label="Starts",
+        label="Starts as",
         help_text="An article can start out of use, e.g. until it is inspected.",
     )
     allocation = forms.ChoiceField(choices=Allocation.choices, initial=Allocation.RENTAL)
@@ -252,11 +255,10 @@ class ArticleAddForm(Fieldsets, forms.Form):
     groups = [
         (
             "The article",
-            ["sku", "number", "serial_number", "manufacturer", "model", "production_year"],
+            ["sku", "number", "serial_number", "manufacturer", "model", "production_year", "notes"],
         ),
         ("Where and how it starts", ["store", "status", "allocation", "condition"]),
         ("Purchase", ["purchased_on", "purchase_price"]),
-        ("Notes", ["notes"]),
     ]
 
     def __init__(self, *args: Any, sees_money: bool, **kwargs: Any) -> None:
@@ -284,7 +286,7 @@ class StaffArticleBatchForm(Fieldsets, ArticleBatchForm):
     status = forms.ChoiceField(
         choices=START_STATUSES,
         initial=Status.ACTIVE,
-        label="Start",
+        label="Starts as",
         help_text="Articles can start out of use, e.g. until they are inspected.",
     )
     groups = [
@@ -312,13 +314,13 @@ class StaffArticleBatchForm(Fieldsets, ArticleBatchForm):
         """The pasted list, refused with the line of a repeated or taken number."""
         text: str = self.cleaned_data.get("numbers", "")
         lines: dict[str, int] = {}
-        errors = []
+        errors: list[tuple[int, str]] = []
         for line, raw in enumerate(text.splitlines(), start=1):
             number = raw.strip()
             if not number:
                 continue
             if number.lower() in lines:
-                errors.append(f"Line {line}: {number} is already on line {lines[number.lower()]}.")
+                errors.append((line, f"{number} is already on line {lines[number.lower()]}."))
             else:
                 lines[number.lower()] = line
         taken = list(
@@ -328,14 +330,20 @@ class StaffArticleBatchForm(Fieldsets, ArticleBatchForm):
             .values_list("number", flat=True)[: SHOWN_REFUSALS + 1]
         )
         for number in taken[:SHOWN_REFUSALS]:
-            errors.append(
-                f"Line {lines[number.lower()]}: an article numbered {number} already exists."
-            )
+            errors.append((lines[number.lower()], f"an article numbered {number} already exists."))
+        messages = [f"Line {line}: {message}" for line, message in sorted(errors)]
         if len(taken) > SHOWN_REFUSALS:
-            errors.append("More numbers of the list already exist; check the whole list.")
-        if errors:
-            raise ValidationError(errors)
+            messages.append("More numbers of the list already exist; check the whole list.")
+        if messages:
+            raise ValidationError(messages)
         return text
+
+    def clean(self) -> dict[str, Any]:
+        if "numbers" in self.errors:
+            # The list's own refusal says what is wrong; "give a count or a list"
+            # would not.
+            return self.cleaned_data
+        return super().clean()
 
 
 # --- editing -------------------------------------------------------------------------
@@ -376,10 +384,9 @@ class ArticleEditForm(Fieldsets, forms.ModelForm):
     groups: ClassVar[list[tuple[str, list[str]]]] = [
         (
             "The article",
-            ["number", "sku", "serial_number", "manufacturer", "model", "production_year"],
+            ["number", "sku", "serial_number", "manufacturer", "model", "production_year", "notes"],
         ),
         ("Use and purchase", ["allocation", "purchased_on", "purchase_price"]),
-        ("Notes", ["notes"]),
     ]
 
     def __init__(self, *args: Any, sees_money: bool, **kwargs: Any) -> None:
@@ -412,7 +419,13 @@ class LabelSheetForm(forms.Form):
     ones unless another status is asked for, optionally of one store or bought on
     one day (as a batch is)."""
 
-    sku = forms.CharField(label="SKU", max_length=64, help_text="Its code, such as CITY-M.")
+    sku = forms.CharField(
+        label="SKU",
+        max_length=64,
+        help_text="Its code, such as CITY-M.",
+        # The page lists the SKUs' codes in a <datalist> of this id, to choose from.
+        widget=forms.TextInput(attrs={"list": "sku-codes", "autocomplete": "off"}),
+    )
     store = forms.ModelChoiceField(
         queryset=Store.objects.order_by("name"), required=False, empty_label="All stores"
     )

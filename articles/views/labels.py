@@ -19,6 +19,7 @@ from django.views.generic import TemplateView
 
 from articles.article_forms import LabelSheetForm
 from articles.models import Article, Status
+from skus.models import SKU
 
 from .editing import article_or_404
 
@@ -71,7 +72,12 @@ class LabelSheetView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         params = self.request.GET
         form = LabelSheetForm(params if "sku" in params else None)
-        context = super().get_context_data(**kwargs, form=form, sheet_size=SHEET_SIZE)
+        context = super().get_context_data(
+            **kwargs,
+            form=form,
+            sheet_size=SHEET_SIZE,
+            sku_codes=SKU.objects.order_by("code").values_list("code", "name"),
+        )
         if not form.is_bound or not form.is_valid():
             return context
         page = Paginator(form.articles(), SHEET_SIZE).get_page(params.get("page"))

@@ -231,7 +231,7 @@ def test_a_pasted_list_that_repeats_a_number_is_refused_naming_the_lines(client,
     response = logged_in(client, staff).post(BATCH, batch_data(sku, store, numbers=numbers))
 
     assert response.status_code == 200
-    assert "Line 4: a-2 is already on line 2." in errors_of(response)
+    assert errors_of(response) == "Line 4: a-2 is already on line 2."
     assert not Article.objects.exists()
     assert not Event.objects.exists()
 
@@ -371,7 +371,7 @@ def test_the_edit_page_shows_the_specifications_as_rows(client, staff, bike):
 
     formset = response.context["formset"]
     shown = [(row["key"].value(), row["value"].value()) for row in formset]
-    assert shown[:3] == [("colour", "blue"), ("size", "L"), ("gears", "21")]
+    assert shown[:3] == [("colour", "blue"), ("gears", "21"), ("size", "L")]
     assert shown[3:] == [(None, None)] * 3
     assert ("size", "M", True) in response.context["sku_specifications"]  # overridden
 
@@ -482,3 +482,19 @@ def test_saving_unchanged_rows_keeps_values_that_are_not_text(client, staff, bik
 
     assert Article.objects.get().specifications == {"colour": "blue", "size": "L", "gears": 21}
     assert not Event.objects.filter(kind=EventKind.NOTE).exists()  # nothing changed
+
+
+@pytest.mark.parametrize("page", ["add", "batch", "edit"])
+def test_the_pages_take_a_few_queries_however_many_skus_and_stores(
+    client, manager, bike, page, django_assert_max_num_queries
+):
+    SKUFactory.create_batch(25)
+    StoreFactory.create_batch(25)
+    url = {"add": ADD, "batch": BATCH, "edit": reverse("articles:edit", args=["BIKE-1"])}[page]
+    logged_in(client, manager)
+
+    with django_assert_max_num_queries(8):
+        response = client.get(url, {"sku": "CITY-M"})
+
+    assert response.status_code == 200
+    assert response.content.decode().count("<option") > 25  # every SKU is offered
