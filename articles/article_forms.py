@@ -332,6 +332,10 @@ class StaffArticleBatchForm(Fieldsets, ArticleBatchForm):
         for number in taken[:SHOWN_REFUSALS]:
             errors.append((lines[number.lower()], f"an article numbered {number} already exists."))
         messages = [f"Line {line}: {message}" for line, message in sorted(errors)]
+        count = self.fields["count"]
+        most = count.max_value if isinstance(count, forms.IntegerField) else None
+        if most is not None and len(lines) > most:
+            messages.insert(0, f"A batch adds at most {most} articles; this list has {len(lines)}.")
         if len(taken) > SHOWN_REFUSALS:
             messages.append("More numbers of the list already exist; check the whole list.")
         if messages:

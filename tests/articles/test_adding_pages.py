@@ -245,6 +245,15 @@ def test_a_pasted_list_with_a_taken_number_is_refused_naming_its_line(client, st
     assert list(Article.objects.values_list("number", flat=True)) == ["A-2"]
 
 
+def test_a_pasted_list_longer_than_a_batch_is_refused(client, staff, sku, store):
+    numbers = "\n".join(f"N-{n}" for n in range(1001))
+
+    response = logged_in(client, staff).post(BATCH, batch_data(sku, store, numbers=numbers))
+
+    assert errors_of(response) == "A batch adds at most 1000 articles; this list has 1001."
+    assert not Article.objects.exists()
+
+
 def test_a_batch_refused_by_the_service_writes_nothing(client, staff, sku, store):
     # The form's check passes; the service refuses the second number (a hidden character).
     response = logged_in(client, staff).post(
