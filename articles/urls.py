@@ -7,10 +7,10 @@ app_name = "articles"
 urlpatterns = [
     path("", lists.placeholder, name="list"),
     path("actions/", lists.placeholder, name="bulk"),
-    path("new/", editing.placeholder, name="add"),
-    path("new/batch/", editing.placeholder, name="add_batch"),
+    path("new/", editing.ArticleAddView.as_view(), name="add"),
+    path("new/batch/", editing.ArticleBatchAddView.as_view(), name="add_batch"),
     path("<str:number>/", detail.placeholder, name="detail"),
-    path("<str:number>/edit/", editing.placeholder, name="edit"),
+    path("<str:number>/edit/", editing.ArticleEditView.as_view(), name="edit"),
     path("<str:number>/events/new/", events.placeholder, name="event_new"),
-    path("<str:number>/label/", labels.placeholder, name="label"),
+    path("<str:number>/label/", labels.ArticleLabelView.as_view(), name="label"),
 ]

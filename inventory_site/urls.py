@@ -61,7 +61,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include(accounts)),
     path("articles/", include("articles.urls")),
-    path("labels/", article_labels.placeholder, name="labels"),
+    path("labels/", article_labels.LabelSheetView.as_view(), name="labels"),
     path("skus/", include("skus.urls")),
     path("catalog/", include("catalog_link.urls")),
     path("imports/", include("interchange.urls")),
