@@ -2,21 +2,25 @@
 money), and one SKU's articles."""
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 import django_tables2 as tables
+from django.conf import settings
 from django.core.paginator import Paginator
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from articles.models import Article, Status
+from articles.models import Status
 from reports.figures.declarations import figure_of
 
 from .models import SKU
-from .wording import figure_text, money_text, parameters_line
+from .wording import figure_header, figure_text, parameters_line
 
 PER_PAGE = 50
+CURRENCY = settings.CURRENCY
 NUMBER = {"td": {"class": "num"}, "th": {"class": "num"}}
 # The figures a manager reads on the list; the SKU's page and the SKU report show all.
 LIST_FIGURES = (
@@ -45,7 +49,7 @@ class FigureColumn(tables.Column):
     def __init__(self, name: str, **kwargs: Any):
         self.figure = figure_of(name)
         super().__init__(
-            verbose_name=self.figure.label,
+            verbose_name=figure_header(name),
             orderable=False,
             empty_values=(),
             attrs=NUMBER,
@@ -54,12 +58,12 @@ class FigureColumn(tables.Column):
 
     def render(self, record: SKU, table: "SKUTable") -> str:
         row = table.figures.get(record.code)
-        return figure_text(self.figure.name, None if row is None else row[self.figure.name])
+        value = None if row is None else row[self.figure.name]
+        return figure_text(self.figure.name, value, units=False)
 
 
 class SKUTable(FixedPageTable):
-    code = tables.Column(verbose_name="Code")
-    name = tables.Column(attrs={"td": {"class": "wrap"}})
+    code = tables.Column(verbose_name="SKU", attrs={"td": {"class": "sku-code"}})
     articles_count = tables.Column(verbose_name="Articles", attrs=NUMBER)
     active = tables.Column(verbose_name=Status.ACTIVE.label, attrs=NUMBER)
     on_order = tables.Column(verbose_name="On order now", attrs=NUMBER)
@@ -94,10 +98,14 @@ class SKUTable(FixedPageTable):
             "retired",
             "lost",
         ]
-        self.sequence = ["code", "name", *counts, *(LIST_FIGURES if money else ()), "parameters"]
+        self.sequence = ["code", *counts, *(LIST_FIGURES if money else ()), "parameters"]
 
-    def render_code(self, value: str) -> SafeString:
-        return format_html('<a href="{}">{}</a>', reverse("skus:detail", args=[value]), value)
+    def render_code(self, value: str, record: SKU) -> SafeString:
+        """The code, linking to the SKU's page, over its name."""
+        url = reverse("skus:detail", args=[value])
+        return format_html(
+            '<a href="{}">{}</a><br><span class="muted">{}</span>', url, value, record.name
+        )
 
     def render_parameters(self, record: SKU) -> str:
         return parameters_line(record, money=self.money)
@@ -113,9 +121,9 @@ class SKUArticleTable(FixedPageTable):
     condition = tables.Column()
     allocation = tables.Column(verbose_name="For")
     purchased_on = tables.DateColumn(verbose_name="Purchased", format="j M Y")
-    purchase_price = tables.Column(verbose_name="Purchase price", attrs=NUMBER)
+    purchase_price = tables.Column(verbose_name=f"Purchase price ({CURRENCY})", attrs=NUMBER)
     total_usage_count = tables.Column(verbose_name="Uses", attrs=NUMBER)
-    total_revenue = tables.Column(verbose_name="Revenue", attrs=NUMBER)
+    total_revenue = tables.Column(verbose_name=f"Revenue ({CURRENCY})", attrs=NUMBER)
 
     class Meta:
         attrs = {"class": "figures sku-articles"}
@@ -142,8 +150,8 @@ class SKUArticleTable(FixedPageTable):
         url = reverse("articles:detail", args=[value])
         return format_html('<a href="{}">{}</a>', url, value)
 
-    def render_purchase_price(self, record: Article) -> str:
-        return money_text(record.purchase_price)
+    def render_purchase_price(self, value: Decimal) -> str:
+        return floatformat(value, "2g")
 
-    def render_total_revenue(self, record: Article) -> str:
-        return money_text(record.total_revenue)
+    def render_total_revenue(self, value: Decimal) -> str:
+        return floatformat(value, "2g")

@@ -15,7 +15,7 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from reports.figures import SKU_FIGURES, sku_figures
+from reports.figures import sku_figures
 from reports.figures.declarations import figure_of
 from reports.figures.skus import sku_reports
 
@@ -40,9 +40,15 @@ USE_FIGURES = (
     "peak_on_order",
     "surplus",
 )
-COUNTED = {name for name, _ in STATUS_COUNTS} | {"articles", "sku_code", "sku_name"}
-MONEY_FIGURES = tuple(
-    name for name in SKU_FIGURES if name not in COUNTED and name not in USE_FIGURES
+MONEY_FIGURES = (
+    "revenue",
+    "expenses",
+    "net",
+    "purchase_total",
+    "revenue_per_article",
+    "replacement_price",
+    "challenger_net_per_day",
+    "renewal_hurdle",
 )
 
 
@@ -103,21 +109,19 @@ class SKUDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         articles = SKUArticleTable(sku_articles(sku), money=money, prefix="articles-")
         RequestConfig(self.request, paginate={"per_page": 50}).configure(articles)
         charts = SkuCharts.of(report.rows)
-        shown = USE_FIGURES + (MONEY_FIGURES if money else ())
         return super().get_context_data(
             **kwargs,
             sku=sku,
             as_of=as_of,
             counts=[(label, getattr(sku, name)) for name, label in STATUS_COUNTS],
             parameters=[p for p in parameters_in_words(sku) if money or not p.money],
-            specifications=sorted((sku.specifications or {}).items()),
+            specifications=list((sku.specifications or {}).items()),
             use_figures=_figures(USE_FIGURES, report.figures),
             money_figures=_figures(MONEY_FIGURES, report.figures) if money else [],
             charts=charts,
             chart_data=charts.data(),
             articles=articles,
             catalog_items=sku_catalog_items(sku),
-            shown=shown,
         )
 
 

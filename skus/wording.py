@@ -106,22 +106,31 @@ PERCENT_FIGURES = frozenset({"mean_utilization"})
 DAY_FIGURES = frozenset({"median_lifetime_days", "km_median_lifetime_days"})
 
 
-def figure_text(name: str, value: Any) -> str:
+def figure_text(name: str, value: Any, *, units: bool = True) -> str:
     """A SKU figure as a page shows it: money with its currency, utilization as a
-    percentage, lifetimes in whole days, other fractions to 1 decimal; "—" for none."""
+    percentage, lifetimes in whole days, other fractions to 1 decimal; "—" for none.
+    Without ``units`` (a table whose header names them) money and days are bare."""
     if value is None:
         return "—"
     kind = figure_of(name).kind
     if name in PERCENT_FIGURES:
         return f"{floatformat(value * 100, 1)} %"
     if name in DAY_FIGURES:
-        return f"{floatformat(value, '0g')} days"
-    if name in MONEY_FRACTIONS:
-        return f"{floatformat(value, '2g')} {settings.CURRENCY}"
-    if kind == MONEY:
-        return money_text(value)
+        days = floatformat(value, "0g")
+        return f"{days} days" if units else str(days)
+    if kind == MONEY or name in MONEY_FRACTIONS:
+        amount = floatformat(value, "2g")
+        return f"{amount} {settings.CURRENCY}" if units else str(amount)
     if kind == INTEGER:
         return intcomma(value)
     if kind == FRACTION:
         return str(floatformat(value, "1g"))
     return str(value)
+
+
+def figure_header(name: str) -> str:
+    """A figure's label, with the currency of a money figure (its cells are bare)."""
+    label = figure_of(name).label
+    if figure_of(name).kind == MONEY or name in MONEY_FRACTIONS:
+        return f"{label} ({settings.CURRENCY})"
+    return label
