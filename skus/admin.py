@@ -16,6 +16,8 @@ from articles.models import Status
 from catalog_link.models import CatalogItem
 from inventory_site.admin_common import (
     ADMIN_CSS,
+    ServiceRefused,
+    ServiceSaveAdmin,
     acting_user,
     form_page,
     missing_object_redirect,
@@ -23,6 +25,8 @@ from inventory_site.admin_common import (
 from reports.figures import SKU_FIGURES, sku_figures
 from reports.formatting import render_html_figures
 
+from . import services as sku_services
+from .forms import SKUAdminForm
 from .models import SKU
 
 if TYPE_CHECKING:
@@ -36,7 +40,8 @@ if TYPE_CHECKING:
 
 
 @admin.register(SKU)
-class SKUAdmin(admin.ModelAdmin):
+class SKUAdmin(ServiceSaveAdmin):
+    form = SKUAdminForm
     change_form_template = "admin/skus/sku/change_form.html"
     list_display = [
         "code",
@@ -142,6 +147,39 @@ class SKUAdmin(admin.ModelAdmin):
     @admin.display(description="replacement price", ordering="replacement_price")
     def replacement(self, sku: SKU):
         return sku.replacement_price
+
+    def save_model(self, request, obj, form, change):
+        """Add with ``sku_create``, change with ``sku_update``; never ``obj.save()``."""
+        try:
+            if change:
+                data = {
+                    field: form.cleaned_data[field]
+                    for field in form.changed_data
+                    if field in sku_services.EDITABLE_FIELDS
+                }
+                saved = sku_services.sku_update(
+                    sku=obj, data=data, acting_user=acting_user(request)
+                )
+            else:
+                data = {
+                    field: form.cleaned_data[field]
+                    for field in sku_services.EDITABLE_FIELDS
+                    if field in form.cleaned_data
+                }
+                saved = sku_services.sku_create(**data, acting_user=acting_user(request))
+        except ValidationError as error:
+            raise ServiceRefused(error) from error
+        # The admin goes on with ``obj`` (its messages and redirect): make it the row.
+        for field in SKU._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
+        obj._state.adding = False
+
+    # The services note every addition and change in the SKU's history themselves.
+    def log_addition(self, request, obj, message):
+        return None
+
+    def log_change(self, request, obj, message):
+        return None
 
     def has_delete_permission(self, request, obj=None):
         # The articles of a SKU (and their ledgers) keep it.

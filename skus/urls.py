@@ -4,9 +4,11 @@ from . import views
 
 app_name = "skus"
 
+# A SKU's code may hold a "/" (nothing forbids it), so the edit page comes before the
+# catch-all SKU page.
 urlpatterns = [
-    path("", views.placeholder, name="list"),
-    path("new/", views.placeholder, name="add"),
-    path("<str:code>/", views.placeholder, name="detail"),
-    path("<str:code>/edit/", views.placeholder, name="edit"),
+    path("", views.SKUListView.as_view(), name="list"),
+    path("new/", views.SKUEditView.as_view(), name="add"),
+    path("<path:code>/edit/", views.SKUEditView.as_view(), name="edit"),
+    path("<path:code>/", views.SKUDetailView.as_view(), name="detail"),
 ]

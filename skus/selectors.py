@@ -1,0 +1,65 @@
+"""Reads for the SKU pages: SKUs with their articles counted by status, a SKU's
+articles, and the catalog items that use a SKU."""
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from articles.models import Article, Event, Status
+from catalog_link.models import CatalogItem
+
+from .models import SKU, SKUQuerySet
+
+# The counts of ``skus_with_counts``, in the order the pages show them, with their
+# labels: each status, and the active articles out on a rental or subscription now.
+STATUS_COUNTS: tuple[tuple[str, str], ...] = (
+    ("articles_count", "Articles"),
+    ("active", Status.ACTIVE.label),
+    ("on_order", "On order now"),
+    ("out_of_use", Status.OUT_OF_USE.label),
+    ("sold", Status.SOLD.label),
+    ("retired", Status.RETIRED.label),
+    ("lost", Status.LOST.label),
+)
+
+
+def _open_usage_of_joined_article() -> Exists:
+    """Whether the article joined to the SKU has a usage open now."""
+    return Exists(
+        Event.objects.usages().open_at(timezone.now()).filter(article_id=OuterRef("articles__pk"))
+    )
+
+
+def skus_with_counts() -> SKUQuerySet:
+    """Every SKU with its articles counted by status, and those on order now (active
+    with a usage open), as conditional aggregates of one statement."""
+    by_status = {
+        name: Count("articles", filter=Q(articles__status=status))
+        for name, status in (
+            ("active", Status.ACTIVE),
+            ("out_of_use", Status.OUT_OF_USE),
+            ("sold", Status.SOLD),
+            ("retired", Status.RETIRED),
+            ("lost", Status.LOST),
+        )
+    }
+    on_order = Count(
+        "articles",
+        filter=Q(articles__status=Status.ACTIVE) & Q(_open_usage_of_joined_article()),
+    )
+    counted = SKU.objects.annotate(articles_count=Count("articles"), on_order=on_order, **by_status)
+    return counted.order_by("code")
+
+
+def sku_articles(sku: SKU) -> QuerySet[Article]:
+    """The SKU's articles with their store, each marked whether it is on order now."""
+    open_usage = Event.objects.usages().open_at(timezone.now()).filter(article_id=OuterRef("pk"))
+    return (
+        sku.articles.select_related("store")
+        .annotate(on_order=Exists(open_usage))
+        .order_by("number")
+    )
+
+
+def sku_catalog_items(sku: SKU) -> QuerySet[CatalogItem]:
+    """The catalog items with a slot that takes ``sku``, by code."""
+    return CatalogItem.objects.filter(slots__skus=sku).distinct().order_by("code")
