@@ -128,6 +128,7 @@ class EventNewView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
                 f"on {usage.get_kind_display().lower()}{reference} since "
                 f"{short_moment(usage.occurred_at)}"
                 + (f", due back {short_moment(usage.due_at)}" if usage.due_at else "")
+                + (" (overdue)" if usage.is_overdue else "")
             )
         downtimes = open_descriptions(situation.open_downtimes)
         if downtimes:
