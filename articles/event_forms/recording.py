@@ -45,7 +45,10 @@ WORDS: dict[str, dict[str, tuple[str, str]]] = {
     },
     EventKind.INSPECTION: {"condition": ("Condition found", ""), "cost": ("Cost", "")},
     EventKind.TRANSFER: {"cost": ("Transport cost", ""), "store": ("Move to", "")},
-    EventKind.STATUS_CHANGE: {"status": ("New status", ""), "notes": ("Reason", "")},
+    EventKind.STATUS_CHANGE: {
+        "status": ("New status", ""),
+        "notes": ("Reason", "Why it changes; for an article found, where it turned up (optional)."),
+    },
     EventKind.INCOME: {
         "revenue": ("Amount received", "A damage fee, a late fee, a charge."),
         "cost": ("Cost", "Only if the income came with a cost."),

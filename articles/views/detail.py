@@ -104,6 +104,11 @@ def figures_sentence(row: dict[str, Any], price: Decimal) -> str:
         f"in use {row['utilization'] * 100:.0f} % of its {row['owned_days']:,.0f} days "
         f"({row['usage_count']} {'use' if row['usage_count'] == 1 else 'uses'})"
     )
+    if row["sale_proceeds"]:
+        parts.append(
+            f"sold for {money_text(row['sale_proceeds'])}, a lifetime profit of "
+            f"{money_text(row['lifetime_profit'])}"
+        )
     return "; ".join(parts) + "."
 
 

@@ -26,9 +26,10 @@ from articles.event_forms import (
     open_descriptions,
     refusal,
     short_moment,
+    status_targets,
 )
 from articles.kinds import KINDS
-from articles.models import Article
+from articles.models import Article, EventKind
 
 from .detail import article_or_404
 
@@ -83,9 +84,9 @@ class EventNewView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             self.get_context_data(
                 article=article,
                 form=form,
-                title=self.title(),
+                title=self.title(situation),
                 intro=self.intro(situation),
-                submit_label=self.title(),
+                submit_label=self.title(situation),
             )
         )
 
@@ -106,8 +107,14 @@ class EventNewView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             status=self.request.GET.get("status", ""),
         )
 
-    def title(self) -> str:
+    def title(self, situation: Situation) -> str:
+        """The page's heading and its button: "Start rental", "End repair", "Found"."""
         spec = KINDS[self.kind]
+        preset = self.request.GET.get("status", "")
+        if spec.kind == EventKind.STATUS_CHANGE and preset:
+            targets = dict(status_targets(situation, self.request.user))
+            if preset in targets:
+                return targets[preset]
         if self.end:
             return f"End {spec.label.lower()}"
         if spec.usage:
@@ -117,9 +124,10 @@ class EventNewView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     def intro(self, situation: Situation) -> str:
         """Where the article stands, in a sentence, above the form."""
         article = situation.article
+        where = "last in" if article.is_disposed else "in"
         parts = [
             f"{article.number} ({article.sku.name}) is {article.get_status_display().lower()} "
-            f"in {article.store}, in {article.get_condition_display().lower()} condition"
+            f"{where} {article.store}, in {article.get_condition_display().lower()} condition"
         ]
         usage = situation.open_usage
         if usage is not None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from articles import services
 from articles.models import Article, Condition, EventKind, Status
 from articles.views.detail import running_net
-from inventory_site.roles import MANAGER, STAFF
+from inventory_site.roles import MANAGER, STAFF, VIEWER
 from tests.factories import SKUFactory, StoreFactory
 from tests.helpers import bought, user_with_role
 
@@ -69,6 +69,10 @@ def test_anonymous_visitor_is_sent_to_the_login(client, bike):
 
 def test_unknown_number_is_a_404(client, viewer):
     assert page_of(client, viewer, "NOPE-1").status_code == 404
+
+
+def test_number_with_an_invisible_character_is_a_404(client, viewer, bike):
+    assert page_of(client, viewer, "BIKE\u200b-7").status_code == 404
 
 
 def test_number_is_found_in_any_case(client, viewer, bike):
@@ -237,6 +241,16 @@ def test_running_net_leaves_out_sale_proceeds(db, bike):
     assert points[-1][1] == Decimal("30.00")
 
 
+def test_sold_article_says_what_it_sold_for(client, manager, bike):
+    services.usage_start(
+        article=bike, started_at=days_ago(9), ended_at=days_ago(8), revenue="40.00"
+    )
+    services.article_sell(article=bike, price="500.00", occurred_at=days_ago(2))
+    sentence = page_of(client, manager, "BIKE-7").context["figures_sentence"]
+    # Net 40.00 + proceeds 500.00 - price 1000.00.
+    assert sentence.endswith("sold for 500.00 EUR, a lifetime profit of -460.00 EUR.")
+
+
 def test_article_without_price_says_there_is_nothing_to_pay_back(client, manager):
     free = bought(
         SKUFactory.create(),
@@ -302,7 +316,7 @@ def _history(article: Article, events: int, *, start: dt.datetime) -> None:
             )
 
 
-@pytest.mark.parametrize("role", [MANAGER, STAFF])
+@pytest.mark.parametrize("role", [MANAGER, STAFF, VIEWER])
 def test_page_queries_do_not_grow_with_the_history(
     client, bike, django_assert_max_num_queries, role
 ):

@@ -53,6 +53,12 @@ def post(client, user, kind: str, data: dict, number: str = "BIKE-7", **query: s
 # --- who may, and what the state allows ---------------------------------------------------
 
 
+def test_anonymous_post_is_sent_to_the_login_and_records_nothing(client, bike):
+    response = client.post(form_url("BIKE-7", "note"), {"notes": "Hi"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert not bike.events.filter(kind=EventKind.NOTE).exists()
+
+
 def test_viewer_gets_403_on_a_direct_post(client, viewer, bike):
     response = post(client, viewer, "note", {"occurred_at": typed(hours_ago(1)), "notes": "Hi"})
     assert response.status_code == 403
