@@ -25,11 +25,13 @@ from django.views.generic import TemplateView
 from articles import rules
 from articles.event_forms import GROUPS, Action, Situation, actions
 from articles.kinds import KINDS, PROCEEDS_KINDS, SERVICE_KINDS
-from articles.models import Article, Event, Status
+from articles.models import Article, Event, EventKind, Status
 from articles.services import start_of_day
 from reports.figures import FIGURES, article_figures
 
 HISTORY_PER_PAGE = 25
+# Events that are nothing but money: their notes speak of amounts.
+MONEY_ONLY_KINDS = frozenset({EventKind.INCOME, EventKind.EXPENSE, EventKind.ADJUSTMENT})
 CENT = Decimal("0.01")
 # The figures shown beside the sentence, in this order (labels from the declarations).
 SHOWN_FIGURES = (
@@ -178,6 +180,7 @@ class HistoryEntry:
     event: Event
     label: str
     details: list[str]
+    notes: str
     amounts: list[str]
     open: bool
     overdue: bool
@@ -187,9 +190,12 @@ def moment_text(value: dt.datetime) -> str:
     return rules.format_moment(value)
 
 
-def history_entry(event: Event, *, now: dt.datetime) -> HistoryEntry:
+def history_entry(event: Event, *, now: dt.datetime, sees_money: bool) -> HistoryEntry:
     """What ``event`` did, in phrases: where it moved the article, the status and
-    grade it gave, its reference and times; its money apart (shown to money users)."""
+    grade it gave, its reference and times; its money apart (``sees_money``). The
+    notes of an event that is only money (income, expense, adjustment) are about its
+    amounts (those written when a return named another amount quote both), so only
+    money users read them."""
     spec = KINDS[event.kind]
     details: list[str] = []
     if event.kind == "transfer" and event.store is not None:
@@ -218,7 +224,8 @@ def history_entry(event: Event, *, now: dt.datetime) -> HistoryEntry:
         event=event,
         label=spec.label,
         details=details,
-        amounts=amounts,
+        notes=event.notes if sees_money or event.kind not in MONEY_ONLY_KINDS else "",
+        amounts=amounts if sees_money else [],
         open=is_open,
         overdue=is_open and event.due_at is not None and event.due_at < now,
     )
@@ -280,13 +287,18 @@ class ArticleDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVie
             sees_money=sees_money,
             open_usage=situation.open_usage,
             usage_overdue=bool(situation.open_usage and situation.open_usage.is_overdue),
-            open_downtimes=[history_entry(event, now=now) for event in situation.open_downtimes],
+            open_downtimes=[
+                history_entry(event, now=now, sees_money=sees_money)
+                for event in situation.open_downtimes
+            ],
             specifications=merged_specifications(article),
             action_groups=action_groups(article, actions(situation, user)),
             can_edit=user.has_perm("articles.change_article"),
             can_label=user.has_perm("articles.view_article"),
             page=page,
-            history=[history_entry(event, now=now) for event in page.object_list],
+            history=[
+                history_entry(event, now=now, sees_money=sees_money) for event in page.object_list
+            ],
             **kwargs,
         )
         if sees_money:

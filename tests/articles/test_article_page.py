@@ -92,6 +92,15 @@ def test_viewer_sees_fields_and_history_but_no_money_and_no_buttons_to_record(cl
     assert button_labels(response) == ["Print label"]
 
 
+def test_viewer_does_not_read_amounts_in_the_notes_of_money_events(client, viewer, manager, bike):
+    services.usage_start(article=bike, started_at=days_ago(3), revenue="45.00", reference="R-5")
+    services.usage_end(article=bike, ended_at=days_ago(2), revenue="50.00")
+    note = bike.events.get(kind=EventKind.INCOME).notes
+    assert "50.00" in note  # the note written at the return quotes both amounts
+    assert note not in page_of(client, viewer, "BIKE-7").content.decode()
+    assert note in page_of(client, manager, "BIKE-7").content.decode()
+
+
 def test_staff_sees_daily_work_but_no_disposals_or_corrections(client, staff, bike):
     labels = button_labels(page_of(client, staff, "BIKE-7"))
     assert labels == [
