@@ -19,7 +19,7 @@
         {
           label: data.titles.net,
           data: points,
-          stepped: "after",
+          stepped: "before", // the net holds until the day it changes
           borderColor: "#1f6f5c",
           backgroundColor: "rgba(31, 111, 92, 0.12)",
           fill: "origin",
@@ -40,7 +40,7 @@
       interaction: { mode: "nearest", axis: "x", intersect: false },
       scales: {
         x: { type: "linear", min: first, max: last, ticks: { maxTicksLimit: 8, callback: (value) => day(value) } },
-        y: { title: { display: true, text: data.titles.money } },
+        y: { title: { display: canvas.clientWidth > 500, text: data.titles.money } },
       },
       plugins: {
         tooltip: {

@@ -498,3 +498,12 @@ def test_a_downtime_of_another_article_cannot_be_ended_here(client, staff, bike)
     assert "downtime" in response.context["form"].errors
     foreign.refresh_from_db()
     assert foreign.ended_at is None
+
+
+def test_end_form_names_the_recorded_price_only_to_money_users(client, staff, manager, bike):
+    services.usage_start(article=bike, started_at=hours_ago(5), revenue="45.00")
+    url = form_url("BIKE-7", "rental", end="1")
+    client.force_login(staff)
+    assert "45.00" not in client.get(url).content.decode()
+    client.force_login(manager)
+    assert "45.00 EUR" in client.get(url).content.decode()
