@@ -201,7 +201,7 @@ def history_entry(event: Event, *, now: dt.datetime, sees_money: bool) -> Histor
     if event.kind == "transfer" and event.store is not None:
         details.append(f"to {event.store.name}")
     if event.kind == "status_change" and event.status:
-        details.append(f"status {Status(event.status).label.lower()}")
+        details.append(f"set to {Status(event.status).label.lower()}")
     if event.kind in SERVICE_KINDS and event.downtime:
         took_out = " (took it out of use)" if event.status == Status.OUT_OF_USE else ""
         details.append(f"with downtime{took_out}")

@@ -507,3 +507,18 @@ def test_end_form_names_the_recorded_price_only_to_money_users(client, staff, ma
     assert "45.00" not in client.get(url).content.decode()
     client.force_login(manager)
     assert "45.00 EUR" in client.get(url).content.decode()
+
+
+def test_typed_moments_are_read_in_the_installations_time_zone(client, staff, bike, settings):
+    settings.TIME_ZONE = "Europe/Vienna"
+    started = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(hours=3)
+    typed_in_vienna = timezone.localtime(started)  # one or two hours ahead of UTC
+    assert str(typed_in_vienna.tzinfo) == "Europe/Vienna"
+    response = post(
+        client,
+        staff,
+        "rental",
+        {"occurred_at": typed_in_vienna.strftime(MOMENT_FORMAT), "condition": "good"},
+    )
+    assert response.status_code == 302
+    assert bike.events.get(kind=EventKind.RENTAL).occurred_at == started
