@@ -269,7 +269,7 @@ class Article(models.Model):
         return self.number
 
     def get_absolute_url(self):
-        return reverse("admin:articles_article_change", args=[self.pk])
+        return reverse("articles:detail", args=[self.number])
 
     @property
     def is_disposed(self) -> bool:

@@ -9,8 +9,8 @@ urlpatterns = [
     path("actions/", lists.placeholder, name="bulk"),
     path("new/", editing.ArticleAddView.as_view(), name="add"),
     path("new/batch/", editing.ArticleBatchAddView.as_view(), name="add_batch"),
-    path("<str:number>/", detail.placeholder, name="detail"),
+    path("<str:number>/", detail.ArticleDetailView.as_view(), name="detail"),
     path("<str:number>/edit/", editing.ArticleEditView.as_view(), name="edit"),
-    path("<str:number>/events/new/", events.placeholder, name="event_new"),
+    path("<str:number>/events/new/", events.EventNewView.as_view(), name="event_new"),
     path("<str:number>/label/", labels.ArticleLabelView.as_view(), name="label"),
 ]

@@ -112,7 +112,7 @@ class SKU(models.Model):
         return f"{self.code} · {self.name}"
 
     def get_absolute_url(self):
-        return reverse("admin:skus_sku_change", args=[self.pk])
+        return reverse("skus:detail", args=[self.code])
 
     def clean(self):
         super().clean()

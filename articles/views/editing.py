@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.views.generic import TemplateView
@@ -34,17 +34,11 @@ from articles.models import (
 )
 from skus.models import SKU
 
+from .found import article_or_404
+
 SPECIFICATIONS_PREFIX = "specs"
 # A batch's success message names its numbers when there are no more than these.
 NAMED_NUMBERS = 10
-
-
-def article_or_404(number: str) -> Article:
-    """The article numbered ``number`` (in any case), with its SKU and store."""
-    try:
-        return Article.objects.with_list_relations().get_by_number(number)
-    except Article.DoesNotExist:
-        raise Http404(f"There is no article {number}.") from None
 
 
 def _both_valid(form: forms.BaseForm, formset: BaseSpecificationFormSet) -> bool:

@@ -21,7 +21,7 @@ from articles.article_forms import LabelSheetForm
 from articles.models import Article, Status
 from skus.models import SKU
 
-from .editing import article_or_404
+from .found import article_or_404
 
 # Labels on one sheet: enough for a delivery, few enough to make their QR codes in
 # about a second. A larger selection is printed a sheet at a time.
