@@ -187,7 +187,7 @@ def test_item_page_shows_availability_and_the_articles_that_could_serve_it(viewe
     bikes, helmets = response.context["serving"]
     assert {s.name: len(a) for s, a in bikes.per_store.items()} == {"Airport": 2, "Centre": 1}
     assert {s.name: len(a) for s, a in helmets.per_store.items()} == {"Airport": 1}
-    assert reverse("admin:skus_sku_change", args=[shop["helmet"].pk]) in response.content.decode()
+    assert reverse("skus:detail", args=[shop["helmet"].code]) in response.content.decode()
 
 
 def test_item_page_queries_do_not_grow_with_articles(viewer, shop, django_assert_max_num_queries):
