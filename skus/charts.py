@@ -8,58 +8,21 @@ disposed by T is censored at the days it has been owned.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from reports.figures.amounts import DAY
 from reports.figures.ledger import ArticleRow
+from reports.figures.survival import SurvivalStep, kaplan_meier_curve
 
 # Bin widths a reader takes in at a glance: weeks, months, quarters, years of days,
 # and 1-2-5 steps of uses.
 LIFETIME_BIN_DAYS = (7, 14, 30, 60, 90, 180, 365, 730, 1825, 3650)
 USES_BIN_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 MOST_BINS = 12
-
-
-@dataclass(frozen=True)
-class SurvivalStep:
-    """One distinct disposal time of the Kaplan–Meier product: at ``time``, ``at_risk``
-    articles had lasted at least that long, ``disposed`` of them were disposed of
-    then, and ``survival`` is S(time), an exact fraction."""
-
-    time: Decimal
-    at_risk: int
-    disposed: int
-    survival: Fraction
-
-    @property
-    def percent(self) -> float:
-        """S as a percentage, for the table under the chart."""
-        return float(self.survival * 100)
-
-
-def kaplan_meier_curve(lifetimes: Sequence[tuple[Decimal, bool]]) -> list[SurvivalStep]:
-    """S(t) at every distinct disposal time, oldest first.
-
-    ``lifetimes`` holds (time, disposed) per article, as ``survival.kaplan_meier_median``
-    takes them: S(t) = Π over t_i <= t of (1 - d_i / n_i), n_i the articles whose
-    time is at least t_i (a censored article is at risk up to and including its own
-    time). The first step whose S is at most 1/2 is that function's median.
-    """
-    times = sorted(time for time, _ in lifetimes)
-    deaths = Counter(time for time, disposed in lifetimes if disposed)
-    survival = Fraction(1)
-    steps = []
-    for time in sorted(deaths):
-        at_risk = len(times) - bisect_left(times, time)
-        survival *= Fraction(at_risk - deaths[time], at_risk)
-        steps.append(SurvivalStep(time, at_risk, deaths[time], survival))
-    return steps
 
 
 @dataclass(frozen=True)

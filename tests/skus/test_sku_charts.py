@@ -4,8 +4,8 @@ bins, worked by hand."""
 from decimal import Decimal
 from fractions import Fraction
 
-from reports.figures.survival import kaplan_meier_median
-from skus.charts import LIFETIME_BIN_DAYS, USES_BIN_STEPS, Bin, histogram, kaplan_meier_curve
+from reports.figures.survival import kaplan_meier_curve, kaplan_meier_median
+from skus.charts import LIFETIME_BIN_DAYS, USES_BIN_STEPS, Bin, histogram
 
 
 def test_histogram_of_nothing_has_no_bins():

@@ -20,8 +20,7 @@ from articles.models import Allocation, Status
 from catalog_link.models import CatalogItemKind
 from catalog_link.services import catalog_item_save
 from reports.figures import SKU_FIGURES, sku_figures
-from reports.figures.survival import kaplan_meier_median
-from skus.charts import kaplan_meier_curve
+from reports.figures.survival import kaplan_meier_curve, kaplan_meier_median
 from skus.models import SKU
 from skus.selectors import STATUS_COUNTS
 from skus.views import MONEY_FIGURES, USE_FIGURES
