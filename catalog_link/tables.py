@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from articles.models import Allocation, Store
+from inventory_site.tables import FixedPageTable
 
 from .models import CatalogItemKind
 from .selectors import store_column
@@ -15,7 +16,7 @@ from .selectors import store_column
 NUMBER = {"td": {"class": "num"}, "th": {"class": "num"}}
 
 
-class CatalogItemTable(tables.Table):
+class CatalogItemTable(FixedPageTable):
     code = tables.Column()
     name = tables.Column()
     kind = tables.Column()

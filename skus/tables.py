@@ -7,19 +7,18 @@ from typing import Any
 
 import django_tables2 as tables
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from articles.models import Status
+from inventory_site.tables import FixedPageTable
 from reports.figures.declarations import figure_of
 
 from .models import SKU
 from .wording import figure_header, figure_text, parameters_line
 
-PER_PAGE = 50
 CURRENCY = settings.CURRENCY
 NUMBER = {"td": {"class": "num"}, "th": {"class": "num"}}
 # The figures a manager reads on the list; the SKU's page and the SKU report show all.
@@ -32,14 +31,6 @@ LIST_FIGURES = (
     "surplus",
 )
 MONEY_COLUMNS_OF_ARTICLES = ("purchase_price", "total_revenue")
-
-
-class FixedPageTable(tables.Table):
-    """A table of ``PER_PAGE`` rows a page, whatever ``?per_page=`` asks for (0 would
-    divide by zero, a million would load everything)."""
-
-    def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
-        return super().paginate(paginator_class, PER_PAGE, page, *args, **kwargs)
 
 
 class FigureColumn(tables.Column):

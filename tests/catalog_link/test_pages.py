@@ -311,3 +311,11 @@ def test_adding_needs_the_change_permission(viewer, shop):
     assert viewer.get(ADD).status_code == 403
     assert viewer.post(ADD, form_data((1, [shop["helmet"]]))).status_code == 403
     assert not CatalogItem.objects.filter(code="NEW").exists()
+
+
+@pytest.mark.parametrize("per_page", ["-1", "0", "abc", "1000000"])
+def test_list_keeps_fifty_a_page_whatever_per_page_asks(viewer, shop, per_page):
+    response = viewer.get(reverse("catalog_link:list"), {"per_page": per_page})
+
+    assert response.status_code == 200
+    assert response.context["table"].paginator.per_page == 50
