@@ -5,8 +5,8 @@ from .views import detail, editing, events, labels, lists
 app_name = "articles"
 
 urlpatterns = [
-    path("", lists.placeholder, name="list"),
-    path("actions/", lists.placeholder, name="bulk"),
+    path("", lists.ArticleListView.as_view(), name="list"),
+    path("actions/", lists.ArticleBulkView.as_view(), name="bulk"),
     path("new/", editing.placeholder, name="add"),
     path("new/batch/", editing.placeholder, name="add_batch"),
     path("<str:number>/", detail.placeholder, name="detail"),
