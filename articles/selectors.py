@@ -9,8 +9,21 @@ usage's ``due_at``: today in the installation's time zone, and already past.
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from .models import Article, Event, Status
@@ -92,15 +105,62 @@ def fleet_counts(*, moments: Moments | None = None) -> dict[str, int]:
     )
 
 
-def articles_needing_attention(*, moments: Moments | None = None) -> dict[str, QuerySet[Article]]:
-    """The start page's lists, each oldest concern first (not yet sliced): on order
-    now (longest out first), due back today and overdue (earliest due first), out of
-    use (by number)."""
+# The start page's lists: what puts an article on each, and the order it is listed in.
+ATTENTION_ORDER: dict[str, tuple[str, ...]] = {
+    "on_order": ("on_order_since", "number"),
+    "due_today": ("on_order_due", "number"),
+    "overdue": ("on_order_due", "number"),
+    "out_of_use": ("number",),
+}
+
+
+def articles_needing_attention(
+    *, shown: int, moments: Moments | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """The first ``shown`` articles of each start-page list (``ATTENTION_ORDER``): on
+    order now (longest out first), due back today and overdue (earliest due first),
+    out of use (by number). Each a dict of ``number``, ``on_order_since``,
+    ``on_order_due`` and ``on_order_reference``.
+
+    One statement for all four lists: a row number per list (a window over the
+    articles on that list) picks the first few of each.
+    """
     moments = moments or Moments.current()
-    listed = article_list(moments=moments)
-    return {
-        "on_order": listed.filter(on_order(moments)).order_by("on_order_since", "number"),
-        "due_today": listed.filter(due_today(moments)).order_by("on_order_due", "number"),
-        "overdue": listed.filter(overdue(moments)).order_by("on_order_due", "number"),
-        "out_of_use": listed.filter(status=Status.OUT_OF_USE),
+    flags: dict[str, Any] = {
+        "on_order": on_order(moments),
+        "due_today": due_today(moments),
+        "overdue": overdue(moments),
+        "out_of_use": ExpressionWrapper(Q(status=Status.OUT_OF_USE), output_field=BooleanField()),
     }
+    ranks = {
+        f"rank_{key}": Window(
+            RowNumber(), partition_by=[F(f"is_{key}")], order_by=[F(name) for name in order]
+        )
+        for key, order in ATTENTION_ORDER.items()
+    }
+    wanted = Q()
+    for key in ATTENTION_ORDER:
+        wanted |= Q(**{f"is_{key}": True, f"rank_{key}__lte": shown})
+    rows = (
+        article_list(moments=moments)
+        .annotate(**{f"is_{key}": flag for key, flag in flags.items()})
+        .filter(Q(is_on_order=True) | Q(is_out_of_use=True))
+        .annotate(**ranks)
+        .filter(wanted)
+        .values(
+            "number",
+            "on_order_since",
+            "on_order_due",
+            "on_order_reference",
+            *(f"is_{key}" for key in ATTENTION_ORDER),
+            *ranks,
+        )
+    )
+    lists: dict[str, list[dict[str, Any]]] = {key: [] for key in ATTENTION_ORDER}
+    for row in rows:
+        for key, listed in lists.items():
+            if row[f"is_{key}"] and row[f"rank_{key}"] <= shown:
+                listed.append(row)
+    for key, listed in lists.items():
+        listed.sort(key=lambda row, key=key: row[f"rank_{key}"])
+    return lists

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.views.generic import TemplateView
@@ -42,13 +43,19 @@ class Flagged:
 
 def skus_unused_by_catalog() -> Flagged:
     """SKUs that no active catalog item asks for: nothing the storefront offers rents
-    or sells them. Two queries, whatever the number of SKUs."""
-    unused = SKU.objects.exclude(catalog_slots__item__active=True).order_by("code")
+    or sells them. One statement, whatever the number of SKUs: each of the first rows
+    carries the count of all (a window over the whole result)."""
+    unused = (
+        SKU.objects.exclude(catalog_slots__item__active=True)
+        .annotate(unused_count=Window(Count("pk")))
+        .order_by("code")
+    )
+    rows = list(unused.values_list("pk", "code", "name", "unused_count")[:FLAGGED_SHOWN])
     shown = [
         (f"{code} · {name}", reverse("admin:skus_sku_change", args=[pk]))
-        for pk, code, name in unused.values_list("pk", "code", "name")[:FLAGGED_SHOWN]
+        for pk, code, name, _ in rows
     ]
-    return Flagged(shown=shown, count=unused.count())
+    return Flagged(shown=shown, count=rows[0][3] if rows else 0)
 
 
 def catalog_items_unservable() -> Flagged:
@@ -95,14 +102,12 @@ def _when(value: dt.datetime | None) -> str:
 
 
 def attention_cards(counts: dict[str, int], moments: Moments) -> list[Attention]:
-    """On order now, due back today, overdue, out of use: one statement each for the
-    few articles shown (the counts come from ``fleet_counts``)."""
-    lists = articles_needing_attention(moments=moments)
-    columns = ("number", "on_order_since", "on_order_due", "on_order_reference")
+    """On order now, due back today, overdue, out of use: one statement for the few
+    articles each shows (the counts come from ``fleet_counts``)."""
+    lists = articles_needing_attention(shown=ATTENTION_SHOWN, moments=moments)
 
     def shown(key: str, say: Callable[[dict[str, Any]], str]) -> list[tuple[str, str | None, str]]:
-        rows = lists[key].values(*columns)[:ATTENTION_SHOWN]
-        return [(row["number"], detail_url(row["number"]), say(row)) for row in rows]
+        return [(row["number"], detail_url(row["number"]), say(row)) for row in lists[key]]
 
     def due(row: dict[str, Any]) -> str:
         reference = f" · {row['on_order_reference']}" if row["on_order_reference"] else ""
@@ -120,14 +125,14 @@ def attention_cards(counts: dict[str, int], moments: Moments) -> list[Attention]
             "Due back today",
             shown("due_today", due),
             counts["due_today"],
-            _list_url(due="today", sort="on_order"),
+            _list_url(due="today"),
             "due-today",
         ),
         Attention(
             "Overdue",
             shown("overdue", due),
             counts["overdue"],
-            _list_url(due="overdue", sort="on_order"),
+            _list_url(due="overdue"),
             "overdue",
         ),
         Attention(
