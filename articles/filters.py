@@ -18,6 +18,7 @@ from skus.models import SKU
 from .models import Article, Condition, Status, Store
 from .selectors import Moments, due_today, on_order, open_usages, overdue
 
+ANY = "Any"
 IN_FLEET = "fleet"
 STATUS_CHOICES = [(IN_FLEET, "In the fleet (active or out of use)"), *Status.choices]
 ON_ORDER_CHOICES = [("yes", "On order"), ("no", "In stock")]
@@ -38,17 +39,25 @@ def _number(label: str, field_name: str, lookup_expr: str) -> django_filters.Num
 class ArticleListFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="text_search", label="Number, serial, make or model")
     sku = django_filters.ModelChoiceFilter(
-        queryset=SKU.objects.only("pk", "code", "name").order_by("code"), label="SKU"
+        queryset=SKU.objects.only("pk", "code", "name").order_by("code"),
+        label="SKU",
+        empty_label=ANY,
     )
-    status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="status_is")
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_CHOICES, method="status_is", empty_label=ANY
+    )
     on_order = django_filters.ChoiceFilter(
-        choices=ON_ORDER_CHOICES, method="order_is", label="On order"
+        choices=ON_ORDER_CHOICES, method="order_is", label="On order", empty_label=ANY
     )
-    due = django_filters.ChoiceFilter(choices=DUE_CHOICES, method="due_is", label="Due back")
+    due = django_filters.ChoiceFilter(
+        choices=DUE_CHOICES, method="due_is", label="Due back", empty_label=ANY
+    )
     reference = django_filters.CharFilter(method="reference_has", label="Order reference")
-    condition = django_filters.ChoiceFilter(choices=Condition.choices)
-    store = django_filters.ModelChoiceFilter(queryset=Store.objects.order_by("name"))
-    manufacturer = django_filters.CharFilter(lookup_expr="icontains", label="Manufacturer")
+    condition = django_filters.ChoiceFilter(choices=Condition.choices, empty_label=ANY)
+    store = django_filters.ModelChoiceFilter(
+        queryset=Store.objects.order_by("name"), empty_label=ANY
+    )
+    manufacturer = django_filters.CharFilter(lookup_expr="icontains", label="Make")
     model = django_filters.CharFilter(lookup_expr="icontains", label="Model")
     year_min = _number("Year from", "production_year", "gte")
     year_max = _number("Year to", "production_year", "lte")

@@ -9,6 +9,7 @@ usage's ``due_at``: today in the installation's time zone, and already past.
 
 import datetime as dt
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from django.db.models import (
@@ -162,5 +163,5 @@ def articles_needing_attention(
             if row[f"is_{key}"] and row[f"rank_{key}"] <= shown:
                 listed.append(row)
     for key, listed in lists.items():
-        listed.sort(key=lambda row, key=key: row[f"rank_{key}"])
+        listed.sort(key=itemgetter(f"rank_{key}"))
     return lists

@@ -40,9 +40,12 @@ def detail_url(number: str) -> str | None:
 
 
 def _moment(value: dt.datetime | None) -> str:
+    """A moment as the list shows it: the year only when it is not this year's."""
     if value is None:
         return ""
-    return formats.date_format(timezone.localtime(value), "j M Y H:i")
+    local = timezone.localtime(value)
+    same_year = local.year == timezone.localdate().year
+    return formats.date_format(local, "j M H:i" if same_year else "j M Y H:i")
 
 
 def _iso(value: dt.datetime | dt.date | None) -> str:
@@ -58,8 +61,8 @@ class SelectColumn(tables.CheckBoxColumn):
     the boxes are for (a "select all" box would need JavaScript)."""
 
     @property
-    def header(self) -> str:
-        return "Select"
+    def header(self) -> SafeString:
+        return mark_safe('<span class="visually-hidden">Select</span>')
 
 
 class ArticleTable(tables.Table):
@@ -75,14 +78,16 @@ class ArticleTable(tables.Table):
         accessor="on_order_since",
         verbose_name="On order",
         exclude_from_export=True,
-        attrs={"td": {"class": "wrap on-order"}},
+        attrs={"td": {"class": "on-order"}},
     )
     on_order_since = tables.Column(verbose_name="On order since", visible=False)
     on_order_reference = tables.Column(verbose_name="Order reference", visible=False)
     on_order_due = tables.Column(verbose_name="Due back", visible=False)
     condition = tables.Column(order_by=("condition", "number"))
-    store = tables.Column(accessor="store__name", order_by=("store__name", "number"))
-    manufacturer = tables.Column(order_by=("manufacturer", "number"))
+    store = tables.Column(
+        accessor="store__name", verbose_name="Store", order_by=("store__name", "number")
+    )
+    manufacturer = tables.Column(verbose_name="Make", order_by=("manufacturer", "number"))
     model = tables.Column(order_by=("model", "number"))
     production_year = tables.Column(verbose_name="Year", attrs=NUMBER)
     purchased_on = tables.Column(verbose_name="Purchased on")
@@ -156,6 +161,9 @@ class ArticleTable(tables.Table):
 
     def value_on_order_due(self, value: dt.datetime | None) -> str:
         return _iso(value)
+
+    def render_purchased_on(self, value: dt.date) -> str:
+        return formats.date_format(value, "j M Y")
 
     def value_purchased_on(self, value: dt.date | None) -> str:
         return _iso(value)

@@ -228,7 +228,8 @@ class BulkActionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        numbers = [number for number in self.data.getlist("articles") if number.strip()]
+        chosen = self.data.getlist("articles") if isinstance(self.data, QueryDict) else []
+        numbers = [number for number in chosen if number.strip()]
         if not numbers:
             raise ValidationError("Select at least one article in the list.")
         if len(numbers) > MAX_SELECTED:

@@ -378,7 +378,7 @@ def test_csv_makes_a_formula_like_cell_safe(client, viewer, fleet):
     client.force_login(viewer)
     rows = csv_rows(client.get(LIST, {"format": "csv", "q": "tent"}))
     header, (row,) = rows[0], rows[1:]
-    assert row[header.index("Manufacturer")] == "'=HYPERLINK(1)"
+    assert row[header.index("Make")] == "'=HYPERLINK(1)"
 
 
 def test_csv_leaves_money_out_without_view_money(client, staff, manager, fleet):
