@@ -26,7 +26,6 @@ from .models import Article
 NUMBER = {"td": {"class": "num"}, "th": {"class": "num"}}
 # Columns that show money; left out for those without ``articles.view_money``.
 MONEY_COLUMNS = ("revenue", "utilization")
-# Columns that only the page has: the selection and the combined "On order" cell.
 OVERDUE_BADGE = mark_safe(' <span class="badge overdue">overdue</span>')
 
 
@@ -57,8 +56,9 @@ def _iso(value: dt.datetime | dt.date | None) -> str:
 
 
 class SelectColumn(tables.CheckBoxColumn):
-    """A checkbox per row naming the article by its number; the header says what
-    the boxes are for (a "select all" box would need JavaScript)."""
+    """A checkbox per row naming the article by its number, in the bulk-actions form
+    (``form="bulk-actions"``: the table is outside it). The header names the column
+    for screen readers; ``static/js/article-list.js`` adds a box that ticks them all."""
 
     @property
     def header(self) -> SafeString:
