@@ -5,8 +5,8 @@ from .views import detail, editing, events, labels, lists
 app_name = "articles"
 
 urlpatterns = [
-    path("", lists.placeholder, name="list"),
-    path("actions/", lists.placeholder, name="bulk"),
+    path("", lists.ArticleListView.as_view(), name="list"),
+    path("actions/", lists.ArticleBulkView.as_view(), name="bulk"),
     path("new/", editing.ArticleAddView.as_view(), name="add"),
     path("new/batch/", editing.ArticleBatchAddView.as_view(), name="add_batch"),
     path("<str:number>/", detail.ArticleDetailView.as_view(), name="detail"),

@@ -136,6 +136,8 @@ def test_bad_report_parameters_show_a_message_not_an_error(client, viewer, fleet
 
 
 def test_dashboard_embeds_the_monthly_chart_data(client, viewer, fleet):
+    # The chart's money is for those who may see money (tests/reports/test_start_page.py).
+    viewer.user_permissions.add(Permission.objects.get(codename="view_money"))
     client.force_login(viewer)
     response = client.get(reverse("reports:dashboard"))
     data = json.loads(response.context["chart"] and json.dumps(response.context["chart"]))
