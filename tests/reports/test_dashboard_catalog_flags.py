@@ -84,8 +84,8 @@ def test_flags_unused_skus_and_unservable_active_items_with_links(catalog_viewer
         reverse("catalog_link:detail", args=["HELMET-DAY"]),
     ]
     assert links(html, "unused-skus") == [
-        reverse("admin:skus_sku_change", args=[shop["old"].pk]),
-        reverse("admin:skus_sku_change", args=[shop["spare"].pk]),
+        reverse("skus:detail", args=[shop["old"].code]),
+        reverse("skus:detail", args=[shop["spare"].code]),
     ]
     assert "FAMILY · Family" in html
     assert "SPARE · " in html
