@@ -1,4 +1,5 @@
-"""The report pages: login and permission, bounded queries, the CSV downloads and the
+"""The report pages: login and permission (reports show money: Managers only; the
+dashboard: anyone who sees the fleet), bounded queries, the CSV downloads and the
 dashboard's chart data."""
 
 import datetime as dt
@@ -6,7 +7,6 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,14 +15,8 @@ from tests.factories import SKUFactory, StoreFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["reports:dashboard", "reports:articles", "reports:skus", "reports:selloff"]
-
-
-@pytest.fixture
-def viewer(db):
-    user = UserFactory.create(is_staff=False)
-    user.user_permissions.add(Permission.objects.get(codename="view_article"))
-    return user
+REPORTS = ["reports:index", "reports:articles", "reports:skus", "reports:selloff"]
+PAGES = ["reports:dashboard", *REPORTS]
 
 
 @pytest.fixture
@@ -63,24 +57,38 @@ def test_report_pages_require_login(client, name):
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_report_pages_require_the_view_article_permission(client, name):
+def test_report_pages_refuse_a_user_without_permissions(client, name):
     client.force_login(UserFactory.create(is_staff=False))
     assert client.get(reverse(name)).status_code == 403
 
 
+@pytest.mark.parametrize("name", REPORTS)
+@pytest.mark.parametrize("role", ["viewer", "staff"])
+def test_reports_refuse_a_role_that_does_not_see_money(client, request, role, name):
+    client.force_login(request.getfixturevalue(role))
+    assert client.get(reverse(name)).status_code == 403
+
+
+def test_the_dashboard_is_open_to_a_viewer(client, viewer):
+    client.force_login(viewer)
+    assert client.get(reverse("reports:dashboard")).status_code == 200
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_report_pages_render_with_a_bounded_number_of_queries(
-    client, viewer, fleet, name, django_assert_max_num_queries
+    client, manager, fleet, name, django_assert_max_num_queries
 ):
-    client.force_login(viewer)
+    client.force_login(manager)
     with django_assert_max_num_queries(20):
         response = client.get(reverse(name))
     assert response.status_code == 200
 
 
-def test_article_page_shows_the_figures_of_the_page(client, viewer, fleet):
-    client.force_login(viewer)
-    response = client.get(reverse("reports:articles"), {"store": "", "number": "CITY-0002"})
+def test_article_page_shows_the_figures_of_the_page(client, manager, fleet):
+    client.force_login(manager)
+    response = client.get(
+        reverse("reports:articles"), {"store": "", "number": "CITY-0002", "columns": "all"}
+    )
     html = response.content.decode()
     # CITY-0002: one 3-day rental at 30.00, price 400.00, not sold.
     assert "CITY-0002" in html
@@ -89,8 +97,8 @@ def test_article_page_shows_the_figures_of_the_page(client, viewer, fleet):
     assert "CITY-0003" not in html
 
 
-def test_sku_csv_download_has_the_spec_columns_and_values(client, viewer, fleet):
-    client.force_login(viewer)
+def test_sku_csv_download_has_the_spec_columns_and_values(client, manager, fleet):
+    client.force_login(manager)
     response = client.get(reverse("reports:skus"), {"download": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     header, row = response.content.decode().splitlines()[:2]
@@ -105,8 +113,8 @@ def test_sku_csv_download_has_the_spec_columns_and_values(client, viewer, fleet)
     assert values["purchase_total"] == "10000.00"
 
 
-def test_articles_csv_download_lists_every_filtered_article(client, viewer, fleet):
-    client.force_login(viewer)
+def test_articles_csv_download_lists_every_filtered_article(client, manager, fleet):
+    client.force_login(manager)
     response = client.get(reverse("reports:articles"), {"download": "csv", "status": "sold"})
     lines = response.content.decode().splitlines()
     assert lines[0].split(",")[:6] == [
@@ -126,8 +134,8 @@ def test_articles_csv_download_lists_every_filtered_article(client, viewer, flee
     ]
 
 
-def test_bad_report_parameters_show_a_message_not_an_error(client, viewer, fleet):
-    client.force_login(viewer)
+def test_bad_report_parameters_show_a_message_not_an_error(client, manager, fleet):
+    client.force_login(manager)
     response = client.get(reverse("reports:skus"), {"as_of": "2025-02-30", "window": "0"})
     assert response.status_code == 200
     html = response.content.decode()
