@@ -225,7 +225,9 @@ class SelloffReportView(ReportView):
                 figure: sum(getattr(line, figure) for line in summary)
                 for figure in ("considered", "candidates", "surplus")
             },
-            "surplus_definition": figure_of("surplus").definition,
+            "definitions": {
+                name: figure_of(name).definition for name in ("sku_code", "sku_name", "surplus")
+            },
             "can_move": self.can_move(),
             "can_sell": self.can_sell(),
             "choosable": any(row["choosable"] for row in rows),
