@@ -36,6 +36,7 @@ from .forms import AsOfForm, ScopedReportParametersForm
 from .selloff_summary import selloff_summary
 from .tables import (
     COLUMN_SETS,
+    OWN_COLUMNS,
     ChooseColumn,
     ColumnSet,
     RecordSaleColumn,
@@ -92,7 +93,14 @@ class ColumnChoiceMixin:
         return choice
 
     def column_context(self, choice: ColumnSet) -> dict[str, Any]:
-        return {"column_sets": COLUMN_SETS[self.report_name], "column_choice": choice}
+        return {
+            "column_sets": COLUMN_SETS[self.report_name],
+            "column_choice": choice,
+            # What the shown columns mean, also for a phone, which cannot hover.
+            "column_figures": [
+                figure_of(name) for name in choice.columns if name not in OWN_COLUMNS
+            ],
+        }
 
 
 class ReportView(ColumnChoiceMixin, LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
