@@ -1,30 +1,53 @@
-"""Report pages: the figures of SPEC.md for staff, each table also as a CSV download."""
+"""Report pages: the figures of SPEC.md for managers, each table also as a CSV download.
 
-from collections.abc import Callable
+The pages show the figures under labels a manager reads (the CSV keeps SPEC.md's
+names), in column sets chosen with ``?columns=``. Reports show money, so every report
+needs ``articles.view_money``.
+"""
+
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import django_tables2 as tables
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from articles.models import Article
+from articles import services
+from articles.choices import DISPOSED_STATUSES
+from articles.models import Allocation, Article, Status
 from skus.models import SKU
 
 from .figures import (
     ARTICLE_FIGURES,
     REPORT_COLUMNS,
     article_figures,
+    figure_of,
     selloff_candidates,
     sku_figures,
 )
 from .filters import ArticleFigureFilter
 from .formatting import render_csv
 from .forms import AsOfForm, ScopedReportParametersForm
-from .tables import figures_table
+from .selloff_summary import selloff_summary
+from .tables import (
+    COLUMN_SETS,
+    OWN_COLUMNS,
+    ChooseColumn,
+    ColumnSet,
+    RecordSaleColumn,
+    column_set,
+    figures_table,
+)
 
+REPORTS_PERMISSION = "articles.view_money"
 ARTICLES_PER_PAGE = 50
+# The most articles one move to the sales allocation takes (a page holds 50).
+MOST_CHOSEN = 200
 # The reports over SKUs, by name: they take the same parameters.
 SCOPED_REPORTS: dict[str, Callable[..., list[dict[str, Any]]]] = {
     "skus": sku_figures,
@@ -32,7 +55,7 @@ SCOPED_REPORTS: dict[str, Callable[..., list[dict[str, Any]]]] = {
 }
 
 
-def csv_download(filename: str, columns, rows) -> HttpResponse:
+def csv_download(filename: str, columns: Sequence[str], rows: list[dict[str, Any]]) -> HttpResponse:
     response = HttpResponse(render_csv(columns, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -44,17 +67,52 @@ def page_number(request: HttpRequest, count: int) -> int:
     return Paginator(range(count), ARTICLES_PER_PAGE).get_page(request.GET.get("page")).number
 
 
-class ReportView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+class ReportIndexView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """The three reports, each with the question it answers."""
+
+    permission_required = REPORTS_PERMISSION
+    template_name = "reports/index.html"
+
+
+class ColumnChoiceMixin:
+    """The column set a report page shows (``?columns=``), and the sets it offers."""
+
+    request: HttpRequest
+    report_name = ""
+
+    def column_choice(self) -> ColumnSet:
+        """The chosen set; an unknown name shows the first set, with a message."""
+        key = self.request.GET.get("columns")
+        choice = column_set(self.report_name, key)
+        if choice is None:
+            choice = COLUMN_SETS[self.report_name][0]
+            messages.warning(
+                self.request,
+                f"There is no column choice “{key}”; showing “{choice.label}”.",
+            )
+        return choice
+
+    def column_context(self, choice: ColumnSet) -> dict[str, Any]:
+        return {
+            "column_sets": COLUMN_SETS[self.report_name],
+            "column_choice": choice,
+            # What the shown columns mean, also for a phone, which cannot hover.
+            "column_figures": [
+                figure_of(name) for name in choice.columns if name not in OWN_COLUMNS
+            ],
+        }
+
+
+class ReportView(ColumnChoiceMixin, LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     """A report over SKUs (``skus`` or ``selloff``): parameters from the query string,
     a table, a CSV download.
 
-    Subclasses name their report; its columns come from the figures' declarations and
-    its rows from ``SCOPED_REPORTS``.
+    Subclasses name their report; its CSV columns come from the figures' declarations,
+    its page columns from the chosen column set, and its rows from ``SCOPED_REPORTS``.
     """
 
-    permission_required = "articles.view_article"
+    permission_required = REPORTS_PERMISSION
     form_class = ScopedReportParametersForm
-    report_name = ""
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -80,17 +138,37 @@ class ReportView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             store=parameters.get("store"),
         )
 
+    def own_columns(self) -> Mapping[str, tables.Column]:
+        """The page's columns that are not figures, those the user may use."""
+        return {}
+
+    def page_context(
+        self, parameters: dict[str, Any], rows: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        """What a report's page shows besides its table."""
+        return {}
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = self.get_form()
+        valid = not form.is_bound or form.is_valid()
         parameters = self.parameters(form)
-        rows = self.rows(parameters) if not form.is_bound or form.is_valid() else []
-        if request.GET.get("download") == "csv" and (not form.is_bound or form.is_valid()):
+        rows = self.rows(parameters) if valid else []
+        if request.GET.get("download") == "csv" and valid:
             as_of = parameters["as_of"].isoformat()
             return csv_download(f"{self.report_name}-{as_of}.csv", self.columns, rows)
-        table = figures_table(self.columns, rows, request=request)
+        choice = self.column_choice()
+        table = figures_table(choice, rows, request=request, own_columns=self.own_columns())
         table.paginate(page=page_number(request, len(rows)), per_page=ARTICLES_PER_PAGE)
         return self.render_to_response(
-            self.get_context_data(form=form, table=table, rows=rows, **parameters)
+            self.get_context_data(
+                form=form,
+                table=table,
+                rows=rows,
+                page_obj=table.page,
+                **self.column_context(choice),
+                **(self.page_context(parameters, rows) if valid else {}),
+                **parameters,
+            )
         )
 
 
@@ -100,18 +178,133 @@ class SkuReportView(ReportView):
 
 
 class SelloffReportView(ReportView):
+    """The sell-off candidates with a summary per SKU; chosen candidates move to the
+    sales allocation (POST), and each links to recording its sale."""
+
     template_name = "reports/selloff.html"
     report_name = "selloff"
 
+    def can_move(self) -> bool:
+        return self.request.user.has_perm("articles.change_article")
 
-class ArticleReportView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    def can_sell(self) -> bool:
+        return self.request.user.has_perm("articles.dispose_article")
+
+    def own_columns(self) -> Mapping[str, tables.Column]:
+        own: dict[str, tables.Column] = {}
+        if self.can_move():
+            own["choose"] = ChooseColumn()
+        if self.can_sell():
+            own["record_sale"] = RecordSaleColumn()
+        return own
+
+    def rows(self, parameters: dict[str, Any]) -> list[dict[str, Any]]:
+        """The candidates, each with its article's condition now and whether it may
+        still be moved to sales or sold (one statement for them all)."""
+        rows = super().rows(parameters)
+        now = {
+            article["number"]: article
+            for article in Article.objects.filter(
+                number__in=[row["number"] for row in rows]
+            ).values("number", "condition", "allocation", "status")
+        }
+        for row in rows:
+            article = now.get(row["number"], {})
+            in_fleet = bool(article) and article["status"] not in DISPOSED_STATUSES
+            row["condition"] = article.get("condition")
+            row["sellable"] = in_fleet
+            row["choosable"] = in_fleet and article["allocation"] == Allocation.RENTAL
+        return rows
+
+    def page_context(
+        self, parameters: dict[str, Any], rows: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        sku = parameters.get("sku")
+        summary = selloff_summary(
+            candidates=rows,
+            as_of=parameters["as_of"],
+            window_days=parameters["window_days"],
+            skus=SKU.objects.filter(pk=sku.pk) if sku else None,
+            store=parameters.get("store"),
+        )
+        return {
+            "summary": summary,
+            "summary_total": {
+                figure: sum(getattr(line, figure) for line in summary)
+                for figure in ("considered", "candidates", "surplus")
+            },
+            "definitions": {
+                name: figure_of(name).definition for name in ("sku_code", "sku_name", "surplus")
+            },
+            "can_move": self.can_move(),
+            "can_sell": self.can_sell(),
+            "choosable": any(row["choosable"] for row in rows),
+        }
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Move the chosen candidates to the sales allocation, one by one through
+        ``article_update``; each refusal is its own message. Back to the same report."""
+        if not self.can_move():
+            raise PermissionDenied
+        back = HttpResponseRedirect(request.get_full_path())
+        numbers = list(dict.fromkeys(request.POST.getlist("number")))
+        if request.POST.get("action") != "move_to_sales":
+            messages.error(request, "Choose what to do with the chosen articles.")
+            return back
+        if not numbers:
+            messages.warning(request, "Choose the articles to move to sales first.")
+            return back
+        if len(numbers) > MOST_CHOSEN:
+            messages.error(request, f"Choose at most {MOST_CHOSEN} articles at a time.")
+            return back
+        moved = articles_move_to_sales(request, numbers)
+        if moved:
+            messages.success(
+                request,
+                f"Moved to the sales allocation ({len(moved)}): {', '.join(moved)}.",
+            )
+        return back
+
+
+def articles_move_to_sales(request: HttpRequest, numbers: list[str]) -> list[str]:
+    """Allocate each of ``numbers`` to sales with ``article_update``; say per article
+    why one was not moved. The numbers moved, in the order given."""
+    articles = {article.number: article for article in Article.objects.filter(number__in=numbers)}
+    moved = []
+    for number in numbers:
+        article = articles.get(number)
+        if article is None:
+            messages.error(request, f"There is no article {number}.")
+        elif article.allocation == Allocation.SALES:
+            messages.info(request, f"{number} is already allocated to sales.")
+        elif article.status in DISPOSED_STATUSES:
+            status = Status(article.status).label.lower()
+            messages.error(request, f"{number} is {status}; it was not moved.")
+        else:
+            try:
+                services.article_update(
+                    article=article,
+                    data={"allocation": Allocation.SALES},
+                    acting_user=request.user,
+                )
+            except ValidationError as refusal:
+                messages.error(request, f"{number} was not moved: {' '.join(refusal.messages)}")
+            else:
+                moved.append(number)
+    return moved
+
+
+class ArticleReportView(
+    ColumnChoiceMixin, LoginRequiredMixin, PermissionRequiredMixin, TemplateView
+):
     """Article figures, one page of articles at a time: the filter picks and orders the
     articles, and the figures are computed for the 50 on the page only."""
 
-    permission_required = "articles.view_article"
+    permission_required = REPORTS_PERMISSION
     template_name = "reports/articles.html"
+    report_name = "articles"
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = AsOfForm(request.GET or None)
         as_of = form.cleaned_data["as_of"] if form.is_valid() else timezone.localdate()
         filterset = ArticleFigureFilter(
@@ -130,14 +323,15 @@ class ArticleReportView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVie
         if numbers:
             on_page = Article.objects.filter(pk__in=[article.pk for article in page.object_list])
             figures = {row["number"]: row for row in article_figures(as_of=as_of, articles=on_page)}
-        table = figures_table(ARTICLE_FIGURES, [figures[n] for n in numbers], orderable=False)
+        choice = self.column_choice()
+        table = figures_table(choice, [figures[n] for n in numbers], orderable=False)
         return self.render_to_response(
             self.get_context_data(
-                filter=filterset, form=form, table=table, page_obj=page, as_of=as_of
+                filter=filterset,
+                form=form,
+                table=table,
+                page_obj=page,
+                as_of=as_of,
+                **self.column_context(choice),
             )
         )
-
-
-def placeholder(request, *args, **kwargs):
-    """Not built yet: the reports' index is being written (issue 9)."""
-    raise Http404("This page is not built yet.")

@@ -4,7 +4,9 @@ A figure's ``name`` is its column in ``manage.py report``, in the CSV downloads 
 the page tables, written exactly as SPEC.md writes it. Its ``kind`` says how a value is
 written (money, other fractions, whole numbers, dates, text, a list of reason codes)
 and its rounding (``quantum``) the step it is shown to, half up (money to the cent,
-other fractions to 4 decimals). Its ``label`` is what staff read on a page beside the bare name.
+other fractions to 4 decimals). Its ``label`` is the column's header on a page, in a
+manager's words, and its ``definition`` says in plain words what SPEC.md defines (the
+header's hover text); the CSV and the command keep the bare name.
 The report columns (``ARTICLE_FIGURES``, ``SKU_FIGURES``, ``SELLOFF_FIGURES``,
 ``MONTHLY_FIGURES``), ``reports.formatting`` and ``reports.tables`` are made from these
 declarations; a new figure is one entry here, one in its report's columns, and the
@@ -45,6 +47,7 @@ class Figure:
     name: str
     kind: Kind
     label: str
+    definition: str = ""
 
     @property
     def quantum(self) -> Decimal | None:
@@ -64,55 +67,239 @@ FIGURES: dict[str, Figure] = {
     figure.name: figure
     for figure in (
         # What a row is about.
-        Figure("number", TEXT, "Article number"),
-        Figure("sku_code", TEXT, "SKU"),
-        Figure("sku_name", TEXT, "SKU name"),
-        Figure("store", TEXT, "Store"),
-        Figure("status", TEXT, "Status"),
-        Figure("condition", TEXT, "Condition"),
-        Figure("month", DATE, "Month"),
+        Figure("number", TEXT, "Article", "The article's number."),
+        Figure("sku_code", TEXT, "SKU", "The SKU: the group of like articles it belongs to."),
+        Figure("sku_name", TEXT, "Name", "The SKU's name."),
+        Figure("store", TEXT, "Store", "The store the article is in now."),
+        Figure("status", TEXT, "Status", "The article's status now."),
+        Figure("condition", TEXT, "Condition", "The article's condition grade now."),
+        Figure("month", DATE, "Month", "The calendar month."),
         # Per article (SPEC.md "Figures").
-        Figure("usage_count", INTEGER, "Uses"),
-        Figure("usage_days", FRACTION, "Usage days"),
-        Figure("owned_days", FRACTION, "Days owned"),
-        Figure("utilization", FRACTION, "Utilization"),
-        Figure("revenue", MONEY, "Revenue"),
-        Figure("expenses", MONEY, "Expenses"),
-        Figure("net", MONEY, "Net"),
-        Figure("payback_ratio", FRACTION, "Net / purchase price"),
-        Figure("paid_back_on", DATE, "Paid back on"),
-        Figure("sale_proceeds", MONEY, "Sale proceeds"),
-        Figure("lifetime_profit", MONEY, "Lifetime profit"),
-        Figure("dollar_utilization", FRACTION, "Revenue of the last 365 days / price"),
-        Figure("estimated_value", MONEY, "Estimated value"),
+        Figure(
+            "usage_count",
+            INTEGER,
+            "Uses",
+            "Rentals and subscription periods started up to the end of the as-of date.",
+        ),
+        Figure(
+            "usage_days",
+            FRACTION,
+            "Usage days",
+            "Days out on rentals and subscriptions while owned, up to the end of the "
+            "as-of date (one still out counts until then).",
+        ),
+        Figure(
+            "owned_days",
+            FRACTION,
+            "Days owned",
+            "Days from the purchase date to its sale, retirement or loss, or to the end "
+            "of the as-of date while still owned.",
+        ),
+        Figure(
+            "utilization",
+            FRACTION,
+            "Utilization",
+            "Share of the days owned spent in use: usage days ÷ days owned "
+            "(0 when owned for no time).",
+        ),
+        Figure(
+            "revenue",
+            MONEY,
+            "Revenue",
+            "Everything earned up to the end of the as-of date (rentals, subscriptions, "
+            "fees, other income), not counting a sale price.",
+        ),
+        Figure(
+            "expenses",
+            MONEY,
+            "Expenses",
+            "Every cost recorded up to the end of the as-of date (service, repairs, "
+            "transfers, disposal and other costs).",
+        ),
+        Figure("net", MONEY, "Net", "Revenue minus expenses."),
+        Figure(
+            "payback_ratio",
+            FRACTION,
+            "Share paid back",
+            "Net ÷ purchase price: 1.0000 means it has earned back what it cost. "
+            "Empty when the price is 0.",
+        ),
+        Figure(
+            "paid_back_on",
+            DATE,
+            "Paid back on",
+            "The day its running net first reached the purchase price. Empty if not "
+            "yet, or when the price is 0.",
+        ),
+        Figure("sale_proceeds", MONEY, "Sold for", "What it was sold for, if it was sold."),
+        Figure(
+            "lifetime_profit",
+            MONEY,
+            "Lifetime profit",
+            "Net plus what it was sold for, minus the purchase price.",
+        ),
+        Figure(
+            "dollar_utilization",
+            FRACTION,
+            "Year's revenue ÷ price",
+            "Revenue of the 365 days up to the end of the as-of date ÷ purchase price "
+            "(the rental trade's financial utilization). Empty when the price is 0.",
+        ),
+        Figure(
+            "estimated_value",
+            MONEY,
+            "Estimated value",
+            "Purchase price less the SKU's yearly depreciation (20% unless set) for its "
+            "age, times its condition (new 1.00, like new 0.85, good 0.70, fair 0.50, "
+            "poor 0.25). 0 once sold, retired or lost.",
+        ),
         # Per SKU.
-        Figure("articles", INTEGER, "Articles"),
-        Figure("active", INTEGER, "Active"),
-        Figure("out_of_use", INTEGER, "Out of use"),
-        Figure("on_order", INTEGER, "On order"),
-        Figure("lost", INTEGER, "Lost"),
-        Figure("sold", INTEGER, "Sold"),
-        Figure("retired", INTEGER, "Retired"),
-        Figure("purchase_total", MONEY, "Purchase total"),
-        Figure("revenue_per_article", MONEY, "Revenue per article"),
-        Figure("mean_utilization", FRACTION, "Mean utilization"),
-        Figure("disposed", INTEGER, "Disposed"),
-        Figure("median_lifetime_days", FRACTION, "Median lifetime (days)"),
-        Figure("median_uses_at_disposal", FRACTION, "Median uses at disposal"),
-        Figure("km_median_lifetime_days", FRACTION, "Kaplan–Meier median lifetime (days)"),
-        Figure("peak_on_order", INTEGER, "Peak on order in the window"),
-        Figure("surplus", INTEGER, "Surplus articles"),
+        Figure(
+            "articles",
+            INTEGER,
+            "Articles",
+            "Articles bought by the as-of date, sold, retired and lost ones included.",
+        ),
+        Figure("active", INTEGER, "Active", "Articles active at the end of the as-of date."),
+        Figure(
+            "out_of_use",
+            INTEGER,
+            "Out of use",
+            "Articles out of use (service, cleaning, damage) at the end of the as-of date.",
+        ),
+        Figure(
+            "on_order",
+            INTEGER,
+            "On order",
+            "Active articles out on a rental or subscription at the end of the as-of date.",
+        ),
+        Figure("lost", INTEGER, "Lost", "Articles lost at the end of the as-of date."),
+        Figure("sold", INTEGER, "Sold", "Articles sold by the as-of date."),
+        Figure("retired", INTEGER, "Retired", "Articles retired by the as-of date."),
+        Figure(
+            "purchase_total",
+            MONEY,
+            "Purchase total",
+            "The articles' purchase prices added up.",
+        ),
+        Figure(
+            "revenue_per_article",
+            MONEY,
+            "Revenue per article",
+            "Revenue ÷ articles.",
+        ),
+        Figure(
+            "mean_utilization",
+            FRACTION,
+            "Average utilization",
+            "The average utilization of the articles owned for some time.",
+        ),
+        Figure(
+            "disposed",
+            INTEGER,
+            "Gone",
+            "Articles sold, retired or lost by the as-of date.",
+        ),
+        Figure(
+            "median_lifetime_days",
+            FRACTION,
+            "Median lifetime (days)",
+            "The middle value of the days from purchase to sale, retirement or loss, "
+            "over the articles that are gone. Empty if none is.",
+        ),
+        Figure(
+            "median_uses_at_disposal",
+            FRACTION,
+            "Median uses in a life",
+            "The middle value of the uses of the articles that are gone. Empty if none is.",
+        ),
+        Figure(
+            "km_median_lifetime_days",
+            FRACTION,
+            "Expected lifetime (days)",
+            "The median lifetime estimated over all articles, counting each one still "
+            "owned as lasting at least its days owned (Kaplan–Meier). Empty until the "
+            "estimate says half of them are gone.",
+        ),
+        Figure(
+            "peak_on_order",
+            INTEGER,
+            "Most on order at once",
+            "The most articles out on order at the same moment in the window before "
+            "the end of the as-of date.",
+        ),
+        Figure(
+            "surplus",
+            INTEGER,
+            "Surplus",
+            "Active rental articles minus the most on order at once minus one spare "
+            "(never below 0): how many the SKU could give up and still have met its "
+            "busiest moment.",
+        ),
         # Sell-off candidates (per SKU, then per article).
-        Figure("replacement_price", MONEY, "Replacement price"),
-        Figure("challenger_net_per_day", FRACTION, "New article's net per day of use"),
-        Figure("renewal_hurdle", MONEY, "Renewal hurdle"),
-        Figure("trailing_net", MONEY, "Net over the window"),
-        Figure("value_loss", MONEY, "Value loss over the next window"),
-        Figure("keep_margin", MONEY, "Keep margin"),
-        Figure("window_usage_days", FRACTION, "Usage days in the window"),
-        Figure("challenger_margin", MONEY, "Challenger margin"),
-        Figure("renewal_gain", MONEY, "Renewal gain"),
-        Figure("reasons", REASONS, "Reasons"),
+        Figure(
+            "replacement_price",
+            MONEY,
+            "Price of a new one",
+            "What a new article costs: the SKU's setting, else the price of its most "
+            "recently bought article.",
+        ),
+        Figure(
+            "challenger_net_per_day",
+            FRACTION,
+            "New one's net per day used",
+            "What a new article earns per day of use: the middle value, over the "
+            "rental articles owned at least a window and used in their first window, "
+            "of their net in that first window ÷ their usage days in it.",
+        ),
+        Figure(
+            "renewal_hurdle",
+            MONEY,
+            "Renewal hurdle",
+            "The cost and effort of selling one and buying a new one: the SKU's "
+            "setting, else 10% of the price of a new one.",
+        ),
+        Figure(
+            "trailing_net",
+            MONEY,
+            "Net in the window",
+            "Revenue minus costs of the window up to the end of the as-of date, without a sale.",
+        ),
+        Figure(
+            "value_loss",
+            MONEY,
+            "Value it will lose",
+            "How much its estimated value drops over the next window (same condition).",
+        ),
+        Figure(
+            "keep_margin",
+            MONEY,
+            "Gain from keeping",
+            "Net in the window minus the value it will lose. Below 0: it earns less "
+            "than it loses in value.",
+        ),
+        Figure(
+            "window_usage_days",
+            FRACTION,
+            "Usage days in the window",
+            "Days out on rentals and subscriptions within the window.",
+        ),
+        Figure(
+            "challenger_margin",
+            MONEY,
+            "Gain from a new one",
+            "What a new article would add in its place over a window: a new one's net "
+            "per day of use × this one's usage days in the window, minus what a new "
+            "one loses in value over a window.",
+        ),
+        Figure(
+            "renewal_gain",
+            MONEY,
+            "Gain from renewing",
+            "Gain from a new one minus gain from keeping this one. Renewing is advised "
+            "when it is above the SKU's renewal hurdle and the SKU has no surplus.",
+        ),
+        Figure("reasons", REASONS, "Why", "Why the article is worth selling or renewing."),
     )
 }
 
@@ -201,21 +388,53 @@ REPORT_COLUMNS: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class Reason:
-    """A reason code of a sell-off candidate and the advice it gives ("sell", "renew",
-    or "" for a remark that only adds to another reason)."""
+    """A reason code of a sell-off candidate, the advice it gives ("sell", "renew",
+    or "" for a remark that only adds to another reason), and what a page says for it:
+    ``label`` in a manager's words, ``definition`` the rule behind it."""
 
     code: str
     advice: str
+    label: str = ""
+    definition: str = ""
 
 
 # In the order of SPEC.md "Sell-off candidates", which is the order they are listed in.
 REASONS_IN_ORDER = (
-    Reason("earns_less_than_value_loss", "sell"),
-    Reason("surplus_sku", "sell"),
-    Reason("new_one_earns_more", "renew"),
-    Reason("idle", ""),
-    Reason("poor_condition", ""),
-    Reason("past_expected_lifetime", ""),
-    Reason("paid_back", ""),
+    Reason(
+        "earns_less_than_value_loss",
+        "sell",
+        "Earns less than it loses in value",
+        "Its net in the window is below the value it will lose over the next window: "
+        "sell it; no need to replace it.",
+    ),
+    Reason(
+        "surplus_sku",
+        "sell",
+        "Surplus: more than the SKU needs",
+        "Its SKU has more articles than its busiest moment needed, and this is one of "
+        "the weakest of them: sell it; the SKU keeps enough.",
+    ),
+    Reason(
+        "new_one_earns_more",
+        "renew",
+        "A new one would earn more",
+        "Its SKU has no surplus, and a new article in its place would gain more than "
+        "the renewal hurdle: replace it with a new one.",
+    ),
+    Reason("idle", "", "Not used in the window", "It was not out once in the window."),
+    Reason("poor_condition", "", "Poor condition", "Its condition is graded poor."),
+    Reason(
+        "past_expected_lifetime",
+        "",
+        "Past its expected lifetime",
+        "It is older than the lifetime set for its SKU.",
+    ),
+    Reason(
+        "paid_back",
+        "",
+        "Has paid for itself",
+        "Its net has reached its purchase price.",
+    ),
 )
 ADVICE_OF_REASON = {reason.code: reason.advice for reason in REASONS_IN_ORDER}
+REASON_OF_CODE = {reason.code: reason for reason in REASONS_IN_ORDER}

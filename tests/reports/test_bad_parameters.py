@@ -4,11 +4,10 @@ message, never a server error."""
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from articles import services
-from tests.factories import SKUFactory, StoreFactory, UserFactory
+from tests.factories import SKUFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -16,12 +15,11 @@ REPORTS = ["reports:articles", "reports:skus", "reports:selloff"]
 
 
 @pytest.fixture
-def viewer(client, db):
-    user = UserFactory.create(is_staff=False)
-    user.user_permissions.add(Permission.objects.get(codename="view_article"))
-    client.force_login(user)
+def viewer(client, manager):
+    """A Manager (reports show money), logged in; server errors come back as pages."""
+    client.force_login(manager)
     client.raise_request_exception = False
-    return user
+    return manager
 
 
 @pytest.fixture

@@ -64,13 +64,27 @@ def test_the_csv_header_is_the_figure_names():
     assert header == ",".join(SELLOFF_FIGURES)
 
 
-def test_page_columns_show_the_name_with_the_label_as_title_and_align_numbers():
+def test_page_columns_show_the_label_with_the_definition_as_title_and_align_numbers():
     money = FigureColumn("keep_margin")
-    assert money.verbose_name == "keep_margin"
-    assert money.attrs["th"] == {"class": "num", "title": "Keep margin"}
+    assert money.verbose_name == "Gain from keeping"
+    assert money.attrs["th"] == {"class": "num", "title": FIGURES["keep_margin"].definition}
     text = FigureColumn("sku_code")
-    assert text.attrs["th"] == {"title": "SKU"}
+    assert text.verbose_name == "SKU"
+    assert text.attrs["th"] == {"title": FIGURES["sku_code"].definition}
     assert "td" not in text.attrs
+
+
+def test_every_figure_has_a_label_and_a_definition_in_plain_words():
+    for figure in FIGURES.values():
+        assert figure.label and figure.definition, figure.name
+        assert "_" not in figure.label + figure.definition, figure.name
+        assert "SPEC" not in figure.label + figure.definition, figure.name
+
+
+def test_every_reason_has_a_label_and_a_definition_in_plain_words():
+    for reason in REASONS_IN_ORDER:
+        assert reason.label and reason.definition, reason.code
+        assert "_" not in reason.label + reason.definition, reason.code
 
 
 def test_reasons_are_listed_in_spec_order_and_say_sell_or_renew():

@@ -4,14 +4,16 @@ a server error."""
 
 import datetime as dt
 
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from articles import services
-from tests.factories import SKUFactory, StoreFactory, UserFactory
+from inventory_site.roles import MANAGER
+from tests.factories import SKUFactory, StoreFactory
+from tests.helpers import user_with_role
 from tests.interchange.strategies import awkward_text, generated
 
 PAGES = ["reports:dashboard", "reports:articles", "reports:skus", "reports:selloff"]
@@ -27,6 +29,7 @@ PARAMETERS = [
     "order",
     "download",
     "sort",
+    "columns",
 ]
 
 
@@ -35,8 +38,8 @@ class GeneratedReportParameters(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.viewer = UserFactory.create(is_staff=False)
-        cls.viewer.user_permissions.add(Permission.objects.get(codename="view_article"))
+        # A Manager: the reports show money.
+        cls.viewer = user_with_role(MANAGER, username="mia-manager")
         sku, store = SKUFactory.create(code="CITY"), StoreFactory.create(name="Main")
         for _ in range(3):
             services.article_create(sku=sku, store=store, purchased_on=dt.date(2025, 1, 1))
@@ -46,7 +49,12 @@ class GeneratedReportParameters(TestCase):
         name=st.sampled_from(PAGES),
         query=st.dictionaries(
             st.sampled_from(PARAMETERS),
-            st.one_of(awkward_text, st.sampled_from(["csv", "1", "2", "-revenue", "number"])),
+            st.one_of(
+                awkward_text,
+                st.sampled_from(
+                    ["csv", "1", "2", "-revenue", "number", "money", "all", "-reasons"]
+                ),
+            ),
             max_size=4,
         ),
     )
