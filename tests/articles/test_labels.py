@@ -107,7 +107,7 @@ def test_a_sheet_holds_the_skus_active_articles_by_number(viewer_client, fleet):
     numbers = numbers_on(response)
     assert numbers == [f"CITY-M-{n:04d}" for n in range(1, 28)]
     page = response.content.decode()
-    assert page.count('class="label"') == 27
+    assert page.count('class="article-label"') == 27
     url = "http://testserver" + reverse("articles:detail", args=["CITY-M-0013"])
     assert qr_path(url) in page
     assert inline_parts(page) == []

@@ -40,8 +40,8 @@ def test_staff_adds_a_batch_of_five_and_prints_their_labels(
     expect(page.locator(".messages")).to_contain_text("Added 5 articles to City bike, frame M")
     page.click("text=Print their labels")
 
-    expect(page.locator(".label")).to_have_count(5)
-    expect(page.locator(".label svg.qr")).to_have_count(5)
+    expect(page.locator(".article-label")).to_have_count(5)
+    expect(page.locator(".article-label svg.qr")).to_have_count(5)
     expect(page.locator("[data-print]")).to_be_visible()  # print.js ran
     screenshot("labels-of-a-batch")
     page.emulate_media(media="print")
