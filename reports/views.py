@@ -25,15 +25,16 @@ from skus.models import SKU
 from .figures import (
     ARTICLE_FIGURES,
     REPORT_COLUMNS,
+    SkuSelloff,
     article_figures,
     figure_of,
+    selloff,
     selloff_candidates,
     sku_figures,
 )
 from .filters import ArticleFigureFilter
 from .formatting import render_csv
 from .forms import AsOfForm, ScopedReportParametersForm
-from .selloff_summary import selloff_summary
 from .tables import (
     COLUMN_SETS,
     OWN_COLUMNS,
@@ -183,6 +184,7 @@ class SelloffReportView(ReportView):
 
     template_name = "reports/selloff.html"
     report_name = "selloff"
+    summary: list[SkuSelloff] = []
 
     def can_move(self) -> bool:
         return self.request.user.has_perm("articles.change_article")
@@ -200,8 +202,17 @@ class SelloffReportView(ReportView):
 
     def rows(self, parameters: dict[str, Any]) -> list[dict[str, Any]]:
         """The candidates, each with its article's condition now and whether it may
-        still be moved to sales or sold (one statement for them all)."""
-        rows = super().rows(parameters)
+        still be moved to sales or sold (one statement for them all); the summary per
+        SKU comes from the same reading of the ledger."""
+        sku = parameters.get("sku")
+        found = selloff(
+            as_of=parameters["as_of"],
+            window_days=parameters["window_days"],
+            skus=SKU.objects.filter(pk=sku.pk) if sku else None,
+            store=parameters.get("store"),
+        )
+        self.summary = found.per_sku
+        rows = found.candidates
         now = {
             article["number"]: article
             for article in Article.objects.filter(
@@ -219,14 +230,7 @@ class SelloffReportView(ReportView):
     def page_context(
         self, parameters: dict[str, Any], rows: list[dict[str, Any]]
     ) -> dict[str, Any]:
-        sku = parameters.get("sku")
-        summary = selloff_summary(
-            candidates=rows,
-            as_of=parameters["as_of"],
-            window_days=parameters["window_days"],
-            skus=SKU.objects.filter(pk=sku.pk) if sku else None,
-            store=parameters.get("store"),
-        )
+        summary = self.summary
         return {
             "summary": summary,
             "summary_total": {

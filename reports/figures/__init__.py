@@ -24,7 +24,7 @@ from .declarations import (
 )
 from .horizon import FIRST_AS_OF, LAST_AS_OF, MAX_WINDOW_DAYS
 from .monthly import fleet_monthly_totals
-from .selloff import selloff_candidates
+from .selloff import Selloff, SkuSelloff, selloff, selloff_candidates
 from .skus import sku_figures
 
 __all__ = [
@@ -43,6 +43,9 @@ __all__ = [
     "article_figures",
     "figure_of",
     "fleet_monthly_totals",
+    "Selloff",
+    "SkuSelloff",
+    "selloff",
     "selloff_candidates",
     "sku_figures",
 ]

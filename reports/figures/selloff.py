@@ -129,6 +129,79 @@ def _reasons(
     return candidates
 
 
+@dataclass(frozen=True)
+class SkuSelloff:
+    """One SKU's line of the sell-off: the articles it considered, how many of them
+    are candidates, and the SKU's surplus."""
+
+    code: str
+    name: str
+    window_days: int
+    considered: int
+    candidates: int
+    surplus: int
+
+
+@dataclass(frozen=True)
+class Selloff:
+    """The candidates, sorted, and the line of every SKU in scope (by code)."""
+
+    candidates: list[dict[str, Any]]
+    per_sku: list[SkuSelloff]
+
+
+def selloff(
+    *,
+    as_of: dt.date | None = None,
+    window_days: int | None = None,
+    skus: QuerySet[SKU] | None = None,
+    store: Store | None = None,
+) -> Selloff:
+    """The sell-off (SPEC.md "Sell-off candidates") with its summary per SKU, from one
+    reading of the ledger.
+
+    Candidates are sorted by keep_margin, lowest first, then by number. ``reasons``
+    lists the reason codes in SPEC.md's order.
+    """
+    horizon, reports = sku_reports(
+        as_of=as_of, window_days=window_days, skus=skus, store=store, report="selloff"
+    )
+    depreciation = Depreciation()
+    candidates: list[dict[str, Any]] = []
+    per_sku = []
+    for report in reports:
+        considered = _considered(report, horizon, depreciation)
+        chosen = _reasons(report, considered)
+        candidates.extend(
+            {
+                "number": item.row.number,
+                "sku_code": report.sku.code,
+                "store": item.row.now_store,
+                "reasons": reasons,
+                "trailing_net": item.row.trailing_net,
+                "value_loss": item.value_loss,
+                "keep_margin": item.keep_margin,
+                "window_usage_days": item.window_usage_days,
+                "challenger_margin": item.challenger_margin,
+                "renewal_gain": item.renewal_gain,
+                "estimated_value": item.estimated_value,
+            }
+            for item, reasons in chosen
+        )
+        per_sku.append(
+            SkuSelloff(
+                code=report.sku.code,
+                name=report.sku.name,
+                window_days=report.parameters.window_days,
+                considered=len(considered),
+                candidates=len(chosen),
+                surplus=report.figures["surplus"],
+            )
+        )
+    candidates.sort(key=lambda candidate: (candidate["keep_margin"], candidate["number"]))
+    return Selloff(candidates=candidates, per_sku=per_sku)
+
+
 def selloff_candidates(
     *,
     as_of: dt.date | None = None,
@@ -136,31 +209,5 @@ def selloff_candidates(
     skus: QuerySet[SKU] | None = None,
     store: Store | None = None,
 ) -> list[dict[str, Any]]:
-    """The articles worth selling or renewing (SPEC.md "Sell-off candidates").
-
-    Sorted by keep_margin, lowest first, then by number. ``reasons`` lists the reason
-    codes in SPEC.md's order.
-    """
-    horizon, reports = sku_reports(
-        as_of=as_of, window_days=window_days, skus=skus, store=store, report="selloff"
-    )
-    depreciation = Depreciation()
-    candidates = [
-        {
-            "number": item.row.number,
-            "sku_code": report.sku.code,
-            "store": item.row.now_store,
-            "reasons": reasons,
-            "trailing_net": item.row.trailing_net,
-            "value_loss": item.value_loss,
-            "keep_margin": item.keep_margin,
-            "window_usage_days": item.window_usage_days,
-            "challenger_margin": item.challenger_margin,
-            "renewal_gain": item.renewal_gain,
-            "estimated_value": item.estimated_value,
-        }
-        for report in reports
-        for item, reasons in _reasons(report, _considered(report, horizon, depreciation))
-    ]
-    candidates.sort(key=lambda candidate: (candidate["keep_margin"], candidate["number"]))
-    return candidates
+    """The articles worth selling or renewing, as ``selloff`` sorts them."""
+    return selloff(as_of=as_of, window_days=window_days, skus=skus, store=store).candidates

@@ -211,7 +211,7 @@ def test_figures_equal_hand_worked_values(client, manager, bike):
     assert figures["Revenue"] == "120.00 EUR"
     assert figures["Expenses"] == "30.00 EUR"
     assert figures["Net"] == "90.00 EUR"
-    assert figures["Net / purchase price"] == "0.09 ×"
+    assert figures["Share paid back"] == "0.09 ×"
     assert figures["Uses"] == "2"
     assert figures["Usage days"] == "5.0"
     assert figures["Utilization"] == "5 %"

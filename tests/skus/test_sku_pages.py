@@ -252,7 +252,7 @@ def test_the_sku_page_shows_a_viewer_no_money_and_no_editing(as_viewer, fleet):
     assert reverse("articles:add_batch") not in text
     assert f"{reverse('labels')}?sku=CITY-M" in text
     # Lifetimes are not money: a viewer sees them.
-    assert dict(response.context["use_figures"])["Disposed"] == "3"
+    assert dict(response.context["use_figures"])["Gone"] == "3"
 
 
 def test_the_sku_page_links_its_articles_and_catalog_items(as_viewer, fleet):
