@@ -42,6 +42,6 @@ class ScopedReportParametersForm(ReportParametersForm):
     """Report parameters narrowed to one SKU and/or one store."""
 
     sku = forms.ModelChoiceField(
-        label="SKU", queryset=SKU.objects.only("code", "name"), required=False
+        label="SKU", queryset=SKU.objects.only("code", "name"), required=False, empty_label="All"
     )
-    store = forms.ModelChoiceField(queryset=Store.objects.all(), required=False)
+    store = forms.ModelChoiceField(queryset=Store.objects.all(), required=False, empty_label="All")
