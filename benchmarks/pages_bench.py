@@ -30,10 +30,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from articles.models import Article, Event  # noqa: E402
 
@@ -71,6 +71,7 @@ def main() -> None:
     user, _ = User.objects.get_or_create(
         username="pages-bench", defaults={"is_superuser": True, "is_staff": True}
     )
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     client = Client()
     client.force_login(user)
     rows = []
@@ -81,7 +82,13 @@ def main() -> None:
             response = client.get(path)
             assert response.status_code == 200, (path, response.status_code)
             seconds = []
-            with CaptureQueriesContext(connection) as queries:
+            statements: list[str] = []
+
+            def count(execute, sql, params, many, context, statements=statements):  # type: ignore[no-untyped-def]
+                statements.append(sql)
+                return execute(sql, params, many, context)
+
+            with connection.execute_wrapper(count):
                 client.get(path)
             for _ in range(options.runs):
                 started = time.perf_counter()
@@ -90,12 +97,12 @@ def main() -> None:
             seconds.sort()
             median = statistics.median(seconds) * 1000
             p95 = seconds[min(len(seconds) - 1, round(0.95 * (len(seconds) - 1)))] * 1000
-            rows.append((name, path, median, p95, len(queries), target))
+            rows.append((name, path, median, p95, len(statements), target))
             if not options.markdown:
                 verdict = "ok" if median < target else "OVER TARGET"
                 print(
                     f"{name:32} median {median:8.1f} ms  p95 {p95:8.1f} ms  "
-                    f"{len(queries):3} queries  (target < {target} ms) {verdict}",
+                    f"{len(statements):3} queries  (target < {target} ms) {verdict}",
                     flush=True,
                 )
     finally:
