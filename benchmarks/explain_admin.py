@@ -28,7 +28,7 @@ from articles.admin.lists import article_search, event_search  # noqa: E402
 from articles.models import Article, Event  # noqa: E402
 
 
-def explain(title: str, queryset: QuerySet) -> None:  # type: ignore[type-arg]
+def explain(title: str, queryset: QuerySet) -> None:
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)

@@ -18,6 +18,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -75,6 +76,12 @@ def main() -> None:
     client = Client()
     client.force_login(user)
     rows = []
+    statements: list[str] = []
+
+    def counted(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
     try:
         for name, path, target in pages():
             if options.only and not any(word in name for word in options.only):
@@ -82,13 +89,8 @@ def main() -> None:
             response = client.get(path)
             assert response.status_code == 200, (path, response.status_code)
             seconds = []
-            statements: list[str] = []
-
-            def count(execute, sql, params, many, context, statements=statements):  # type: ignore[no-untyped-def]
-                statements.append(sql)
-                return execute(sql, params, many, context)
-
-            with connection.execute_wrapper(count):
+            statements.clear()
+            with connection.execute_wrapper(counted):
                 client.get(path)
             for _ in range(options.runs):
                 started = time.perf_counter()
@@ -110,8 +112,8 @@ def main() -> None:
     if options.markdown:
         print("| page | median ms | p95 ms | queries | target ms |")
         print("| --- | ---: | ---: | ---: | ---: |")
-        for name, path, median, p95, count, target in rows:
-            print(f"| {name} (`{path}`) | {median:,.0f} | {p95:,.0f} | {count} | {target} |")
+        for name, path, median, p95, queries, target in rows:
+            print(f"| {name} (`{path}`) | {median:,.0f} | {p95:,.0f} | {queries} | {target} |")
 
 
 if __name__ == "__main__":
