@@ -24,7 +24,7 @@ from reports.models import MonthlyRollup
 from .amounts import CENT, DAY, ZERO
 from .dialect import Dialect, Params, table
 from .horizon import Horizon
-from .reading import reading, run
+from .reading import TUNING, run
 
 MAX_MONTHS = 1200
 
@@ -78,12 +78,11 @@ def monthly_totals(*, as_of: dt.date | None, months: int, kept: bool) -> list[di
     # date lies in the past), and the condition costs the statement nothing then.
     bought_later = Article.objects.filter(purchased_on__gt=horizon.day).exists()
     sums: dict[int, Sums] = {}
+    keep: list[Month] = []
     if kept and not bought_later and connection.vendor == "postgresql":
-        sums = _kept_sums(window[:-1], horizon, str(zone))
+        sums, keep = _kept_sums(window[:-1], str(zone))
     missing = [month for month in window if month[0] not in sums]
-    if missing:
-        with reading(tune=True):
-            sums.update(_sums(missing, horizon, bought_later))
+    sums.update(_sums(missing, horizon, bought_later, keep=keep, zone=str(zone)))
     empty = (ZERO.quantize(CENT), ZERO.quantize(CENT))
     sql = Dialect()
     totals = []
@@ -106,53 +105,23 @@ def monthly_totals(*, as_of: dt.date | None, months: int, kept: bool) -> list[di
     return totals
 
 
-def _kept_sums(complete: list[Month], horizon: Horizon, zone: str) -> dict[int, Sums]:
-    """The sums of the complete months of the window, from ``MonthlyRollup``; the months
-    not kept yet are computed and kept first, with the ledger locked against writes
-    (SHARE: readers go on) so that no event can slip in between the sums and their
-    keeping that the triggers would not forget."""
+def _kept_sums(complete: list[Month], zone: str) -> tuple[dict[int, Sums], list[Month]]:
+    """The kept sums of the complete months of the window from ``MonthlyRollup``, and
+    the complete months that are not kept yet (to keep as they are computed)."""
     limit = timezone.now() - KEEP_AFTER
     complete = [month for month in complete if month[2] <= limit]
     if not complete:
-        return {}
+        return {}, []
     index_of = {(begin, end): index for index, begin, end in complete}
-    kept = _read_kept(zone, index_of)
-    missing = [month for month in complete if month[0] not in kept]
-    if missing:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(f"LOCK TABLE {table(Event)} IN SHARE MODE")
-            with reading(tune=True):
-                computed = _sums(missing, horizon, bought_later=False)
-            MonthlyRollup.objects.bulk_create(
-                [
-                    MonthlyRollup(
-                        zone=zone,
-                        begins=begin,
-                        ends=end,
-                        revenue=computed.get(index, (None, None, None))[0],
-                        expenses=computed.get(index, (None, None, None))[1],
-                        usage_seconds=computed.get(index, (None, None, None))[2],
-                    )
-                    for index, begin, end in missing
-                ],
-                update_conflicts=True,
-                unique_fields=["zone", "begins", "ends"],
-                update_fields=["revenue", "expenses", "usage_seconds", "computed_at"],
-            )
-        kept = _read_kept(zone, index_of)
-    return kept
-
-
-def _read_kept(zone: str, index_of: dict[tuple[dt.datetime, dt.datetime], int]) -> dict[int, Sums]:
     rows = MonthlyRollup.objects.filter(
         zone=zone, begins__in={begin for begin, _ in index_of}
     ).values_list("begins", "ends", "revenue", "expenses", "usage_seconds")
-    return {
+    kept = {
         index_of[(begins, ends)]: (revenue, expenses, usage)
         for begins, ends, revenue, expenses, usage in rows
         if (begins, ends) in index_of
     }
+    return kept, [month for month in complete if month[0] not in kept]
 
 
 def monthly_rollup_rebuild() -> int:
@@ -163,8 +132,18 @@ def monthly_rollup_rebuild() -> int:
     return deleted
 
 
-def _sums(months: list[Month], horizon: Horizon, bought_later: bool) -> dict[int, Sums]:
-    """The raw sums of ``months`` by their index: two statements over the ledger."""
+def _sums(
+    months: list[Month], horizon: Horizon, bought_later: bool, *, keep: list[Month], zone: str
+) -> dict[int, Sums]:
+    """The raw sums of ``months`` by their index, in one statement over the ledger.
+
+    The complete months of ``keep`` (among ``months``) are kept by the same statement,
+    with the ledger locked against writes first (SHARE: readers go on), so that no
+    event can slip in between the sums and their keeping that the triggers would not
+    make the database forget.
+    """
+    if not months:
+        return {}
     sql = Dialect()
     params = Params()
     params.timestamp("t", horizon.end)
@@ -187,14 +166,6 @@ def _sums(months: list[Month], horizon: Horizon, bought_later: bool) -> dict[int
             " WHERE later.id = e.article_id"
             f" AND later.purchased_on > {params.date('as_of', horizon.day)})"
         )
-    money_query = f"""
-        WITH m AS ({months_sql})
-        SELECT m.idx, SUM(CASE WHEN e.kind <> {sale} THEN {revenue} ELSE 0 END) AS revenue,
-               SUM({cost}) AS expenses
-        FROM {table(Event)} e JOIN m ON e.occurred_at >= m.bt AND e.occurred_at < m.et
-        WHERE {bought}
-        GROUP BY m.idx
-    """
     # Each usage's interval in epoch seconds is computed once, for the usages that
     # reach into the months at all, before it meets the months: comparing numbers
     # is cheap, converting a timestamp for every (usage, month) pair is not.
@@ -202,21 +173,54 @@ def _sums(months: list[Month], horizon: Horizon, bought_later: bool) -> dict[int
     usage = params.text_list("usage", USAGE_KINDS)
     occurred, ended = sql.epoch("e.occurred_at"), sql.epoch("e.ended_at")
     overlap = sql.greatest("0", sql.least("u.f", "m.es") + " - " + sql.greatest("u.s", "m.bs"))
-    usage_query = f"""
-        WITH m AS ({months_sql}),
+    inline = "NOT MATERIALIZED " if sql.pg else ""
+    keeping = ""
+    if keep:
+        kept_months = ", ".join(params.value(f"k{index}", index) for index, _, _ in keep)
+        keeping = f""",
+        kept AS (
+            INSERT INTO {table(MonthlyRollup)}
+                (zone, begins, ends, revenue, expenses, usage_seconds, computed_at)
+            SELECT {params.text("zone", zone)}, m.bt, m.et, s.revenue, s.expenses,
+                   s.usage_time, now()
+            FROM sums s JOIN m ON m.idx = s.idx
+            WHERE s.idx IN ({kept_months})
+            ON CONFLICT (zone, begins, ends) DO UPDATE SET revenue = EXCLUDED.revenue,
+                expenses = EXCLUDED.expenses, usage_seconds = EXCLUDED.usage_seconds,
+                computed_at = EXCLUDED.computed_at
+        )"""
+    query = f"""
+        WITH m AS {inline}({months_sql}),
+        money_sums AS (
+            SELECT m.idx,
+                   SUM(CASE WHEN e.kind <> {sale} THEN {revenue} ELSE 0 END) AS revenue,
+                   SUM({cost}) AS expenses
+            FROM {table(Event)} e JOIN m ON e.occurred_at >= m.bt AND e.occurred_at < m.et
+            WHERE {bought}
+            GROUP BY m.idx
+        ),
         u AS (
             SELECT {occurred} AS s, COALESCE({ended}, %(t_epoch)s) AS f
             FROM {table(Event)} e
             WHERE e.kind IN ({usage}) AND e.occurred_at < %(t)s
               AND (e.ended_at IS NULL OR e.ended_at > {since}) AND {bought}
-        )
-        SELECT m.idx, SUM({overlap}) AS usage_time
-        FROM u JOIN m ON u.s < m.es AND u.f > m.bs
-        GROUP BY m.idx
+        ),
+        usage_sums AS (
+            SELECT m.idx, SUM({overlap}) AS usage_time
+            FROM u JOIN m ON u.s < m.es AND u.f > m.bs
+            GROUP BY m.idx
+        ),
+        sums AS (
+            SELECT m.idx, ms.revenue, ms.expenses, us.usage_time
+            FROM m LEFT JOIN money_sums ms ON ms.idx = m.idx
+                   LEFT JOIN usage_sums us ON us.idx = m.idx
+        ){keeping}
+        SELECT idx, revenue, expenses, usage_time FROM sums
     """
-    sums: dict[int, list[Any]] = {}
-    for row in run(money_query, params):
-        sums.setdefault(row["idx"], [None, None, None])[:2] = [row["revenue"], row["expenses"]]
-    for row in run(usage_query, params):
-        sums.setdefault(row["idx"], [None, None, None])[2] = row["usage_time"]
-    return {index: (values[0], values[1], values[2]) for index, values in sums.items()}
+    with transaction.atomic():
+        if sql.pg:
+            lock = f"LOCK TABLE {table(Event)} IN SHARE MODE; " if keep else ""
+            with connection.cursor() as cursor:
+                cursor.execute(lock + TUNING)
+        rows = run(query, params)
+    return {row["idx"]: (row["revenue"], row["expenses"], row["usage_time"]) for row in rows}
