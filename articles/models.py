@@ -154,8 +154,9 @@ class ArticleQuerySet(models.QuerySet):
         every open usage, checked row by row).
 
         Now (``at`` None) that is a usage without an end: the ledger holds no moment in
-        the future, so every recorded end has passed. Said so, the condition is the one
-        of the partial index ``event_open_usage_idx``, a few thousand rows of the ledger.
+        the future (beyond the services' minute of clock tolerance), so every recorded
+        end has passed. Said so, the condition is the one of the partial index
+        ``event_open_usage_idx``, a few thousand rows of the ledger.
         """
         usages = Event.objects.usages()
         usages = usages.open() if at is None else usages.open_at(at)
