@@ -140,7 +140,9 @@ def _sums(
     The complete months of ``keep`` (among ``months``) are kept by the same statement,
     with the ledger locked against writes first (SHARE: readers go on), so that no
     event can slip in between the sums and their keeping that the triggers would not
-    make the database forget.
+    make the database forget. That holds when the lock comes before the statement's
+    snapshot: in autocommit or a READ COMMITTED transaction, as the overview calls it,
+    not inside a REPEATABLE READ transaction that has already read the ledger.
     """
     if not months:
         return {}
