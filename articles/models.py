@@ -151,10 +151,16 @@ class ArticleQuerySet(models.QuerySet):
     def _open_usage(self, at):
         """Whether the outer article has a usage open at ``at``: a correlated EXISTS, which
         PostgreSQL runs as an anti- or semi-join (``pk__in`` excluded became a NOT IN over
-        every open usage, checked row by row)."""
-        return Exists(
-            Event.objects.usages().open_at(at or timezone.now()).filter(article_id=OuterRef("pk"))
-        )
+        every open usage, checked row by row).
+
+        Now (``at`` None) that is a usage without an end: the ledger holds no moment in
+        the future (beyond the services' minute of clock tolerance), so every recorded
+        end has passed. Said so, the condition is the one of the partial index
+        ``event_open_usage_idx``, a few thousand rows of the ledger.
+        """
+        usages = Event.objects.usages()
+        usages = usages.open() if at is None else usages.open_at(at)
+        return Exists(usages.filter(article_id=OuterRef("pk")))
 
     def on_order(self, *, at=None):
         """Articles with a usage open at ``at`` (default: now)."""
@@ -259,10 +265,15 @@ class Article(models.Model):
                 condition=Q(condition__in=Condition.values), name="article_condition_valid"
             ),
         ]
+        # The admin's search (number, serial number, manufacturer, model: any part of
+        # them) is served on PostgreSQL by trigram indexes that migration 0006 adds.
         indexes = [
             models.Index(fields=["sku", "status"], name="article_sku_status_idx"),
             models.Index(fields=["store", "status"], name="article_store_status_idx"),
-            models.Index(fields=["serial_number"], name="article_serial_idx"),
+            # The admin's list: by number (with Django's tie-breaker), a page at a time;
+            # the years of purchase from the first and the last.
+            models.Index(fields=["number", "-id"], name="article_number_list_idx"),
+            models.Index(fields=["purchased_on"], name="article_purchased_idx"),
         ]
 
     def __str__(self):
@@ -314,7 +325,9 @@ class Event(models.Model):
     """One entry of an article's history. Append-only: never edited or deleted
     through the product, except that an open usage or downtime gets its end."""
 
-    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="events")
+    article = models.ForeignKey(
+        Article, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     kind = models.CharField(max_length=16, choices=EventKind.choices)
     occurred_at = models.DateTimeField(
         default=timezone.now, help_text="For usages and downtime: the start."
@@ -438,8 +451,18 @@ class Event(models.Model):
             # the trigger that refuses any change of a ledger row but its closing;
             # the embedded SQLite database holds neither.
         ]
+        # An article's ledger, its usages and the open ones; the newest events first (the
+        # admin's list); events of a kind over time (the reports). The article's foreign
+        # key has no index of its own: the first two serve it. On PostgreSQL migration
+        # 0006 adds a prefix index for the admin's search by reference.
         indexes = [
             models.Index(fields=["article", "occurred_at"], name="event_article_time_idx"),
+            models.Index(fields=["-occurred_at", "-id"], name="event_recent_idx"),
+            models.Index(
+                fields=["article"],
+                condition=Q(ended_at__isnull=True, kind__in=sorted(USAGE_KINDS)),
+                name="event_open_usage_idx",
+            ),
             models.Index(fields=["kind", "occurred_at"], name="event_kind_time_idx"),
             models.Index(
                 fields=["article", "kind", "occurred_at"], name="event_article_kind_time_idx"

@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/catalog_bench.py [--items 1000] [--runs 7]
 
-Uses the generated database of ``reports_bench.py`` (``inventory_bench``: 100 SKUs,
-100,000 articles over four stores; it must exist, nothing here builds it). Adds
+Uses the generated database of ``reports_bench.py`` (``inventory_bench``, made by
+``manage.py generate_fleet``: 100 SKUs, 100,000 articles over five stores; it must
+exist, nothing here builds it). Adds
 ``--items`` catalog items over its SKUs, about three in four products (one slot of one
 to three alternatives) and the rest combinations (two or three slots, units of one or
 two), one in ten for sale, inside a transaction that is rolled back at the end: the

@@ -10,7 +10,6 @@ from django.db.models import Exists, OuterRef
 from interchange.admin import ArticleImportExportMixin
 from inventory_site.admin_common import (
     ADMIN_CSS,
-    GuardedDateHierarchy,
     ServiceRefused,
     ServiceSaveAdmin,
     acting_user,
@@ -23,6 +22,7 @@ from ..forms import ArticleAdminForm
 from ..models import Article, Event
 from .actions import ARTICLE_ACTIONS, admin_action
 from .events import EventInline
+from .lists import LimitedCountPaginator, PurchasedYearFilter, article_search
 from .tools import ArticleToolsAdmin
 
 if TYPE_CHECKING:
@@ -46,9 +46,7 @@ class OnOrderFilter(admin.SimpleListFilter):
 
 # The upload mixin declares ``change_list_template`` without ModelAdmin's ClassVar type.
 @admin.register(Article)
-class ArticleAdmin(
-    GuardedDateHierarchy, ArticleImportExportMixin, ArticleToolsAdmin, ServiceSaveAdmin
-):
+class ArticleAdmin(ArticleImportExportMixin, ArticleToolsAdmin, ServiceSaveAdmin):
     form = ArticleAdminForm
     view_on_site = False  # the article's page is this page
 
@@ -76,11 +74,16 @@ class ArticleAdmin(
         "condition",
         ("store", admin.RelatedOnlyFieldListFilter),
         ("sku", admin.RelatedOnlyFieldListFilter),
+        PurchasedYearFilter,
     ]
-    search_fields = ["number", "serial_number", "manufacturer", "model", "sku__code", "sku__name"]
+    # Searched by ``article_search``; Django needs a field here to show the box.
+    search_fields = ["number"]
+    search_help_text = (
+        "Part of an article number, serial number, manufacturer, model, SKU code or SKU name."
+    )
+    paginator = LimitedCountPaginator
     autocomplete_fields = ["sku", "store"]
     list_select_related = ["sku", "store"]
-    date_hierarchy = "purchased_on"
     show_full_result_count = False
     list_per_page = 50
     inlines = [EventInline]
@@ -158,6 +161,9 @@ class ArticleAdmin(
     def get_queryset(self, request):
         open_usage = Event.objects.usages().open().filter(article=OuterRef("pk"))
         return super().get_queryset(request).annotate(on_order=Exists(open_usage))
+
+    def get_search_results(self, request, queryset, search_term):
+        return article_search(queryset, search_term), False
 
     def get_fieldsets(self, request, obj=None):
         return self.change_fieldsets if obj is not None else self.add_fieldsets

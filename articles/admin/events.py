@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from interchange.admin import EventImportExportMixin
-from inventory_site.admin_common import ADMIN_CSS, GuardedDateHierarchy
+from inventory_site.admin_common import ADMIN_CSS
 
 from .. import services
 from ..models import Event
+from .lists import LimitedCountPaginator, OccurredYearFilter, event_search
 
 LEDGER_FIELDS = (
     "when",
@@ -118,8 +119,9 @@ class OverdueFilter(admin.SimpleListFilter):
 
 # The upload mixin declares ``change_list_template`` without ModelAdmin's ClassVar type.
 @admin.register(Event)
-class EventAdmin(WhoAndWhen, GuardedDateHierarchy, EventImportExportMixin):
-    """The whole ledger, newest first."""
+class EventAdmin(WhoAndWhen, EventImportExportMixin):
+    """The whole ledger, newest first, a page at a time (``articles.admin.lists`` says
+    how it stays fast over millions of events)."""
 
     list_display = [
         "occurred_at",
@@ -135,9 +137,11 @@ class EventAdmin(WhoAndWhen, GuardedDateHierarchy, EventImportExportMixin):
         "reference",
         "recorder",
     ]
-    list_filter = [OverdueFilter, "kind", "downtime", "condition"]
-    date_hierarchy = "occurred_at"
-    search_fields = ["article__number", "reference"]
+    list_filter = [OverdueFilter, OccurredYearFilter, "kind", "downtime", "condition"]
+    # Searched by ``event_search``; Django needs a field here to show the box.
+    search_fields = ["reference"]
+    search_help_text = "Part of an article number, or the start of a reference."
+    paginator = LimitedCountPaginator
     list_select_related = ["article", "store", "recorded_by", "closed_by"]
 
     view_on_site = False
@@ -153,6 +157,9 @@ class EventAdmin(WhoAndWhen, GuardedDateHierarchy, EventImportExportMixin):
     def article_link(self, event: Event) -> str:
         url = reverse("admin:articles_article_change", args=[event.article_id])
         return format_html('<a href="{}">{}</a>', url, event.article.number)
+
+    def get_search_results(self, request, queryset, search_term):
+        return event_search(queryset, search_term), False
 
     def has_add_permission(self, request):
         return False

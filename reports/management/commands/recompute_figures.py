@@ -1,4 +1,5 @@
-"""``manage.py recompute_figures``: rebuild the stored per-article ledger totals.
+"""``manage.py recompute_figures``: rebuild the stored per-article ledger totals, and
+forget the kept monthly totals of the overview (``reports.models.MonthlyRollup``).
 
 The services keep ``total_usage_count``, ``total_revenue``, ``total_expenses`` and
 ``total_sale_proceeds`` in the same transaction as every event; this command rebuilds
@@ -12,6 +13,7 @@ from tqdm import tqdm
 
 from articles.models import Article
 from articles.services import article_totals_refresh
+from reports.figures.monthly import monthly_rollup_rebuild
 
 
 class Command(BaseCommand):
@@ -47,3 +49,7 @@ class Command(BaseCommand):
                 last_pk = pks[-1]
                 progress.update(len(pks))
         self.stdout.write(f"Recomputed the stored totals of {updated} articles.")
+        forgotten = monthly_rollup_rebuild()
+        self.stdout.write(
+            f"Forgot the kept totals of {forgotten} months; the overview computes them again."
+        )
