@@ -20,12 +20,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AbstractUser, Group
+from django.contrib.auth.models import AbstractBaseUser, AbstractUser
 from django.db import transaction
 
 from articles import services
 from articles.models import Allocation, Article, Condition, Event, EventKind, Status
-from inventory_site.roles import MANAGER, STAFF, VIEWER
+from inventory_site.roles import MANAGER, STAFF, VIEWER, role_group
 from skus.models import SKU
 
 from .catalogue import (
@@ -103,7 +103,7 @@ def demo_role_users_ensure() -> list[str]:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-            user.groups.add(Group.objects.get(name=role))
+            user.groups.add(role_group(role))
             made.append(username)
     return made
 

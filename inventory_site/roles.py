@@ -13,6 +13,10 @@ below needs a new migration that calls it again.
 """
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import Group
 
 VIEWER = "Viewer"
 STAFF = "Staff"
@@ -77,3 +81,16 @@ def roles_sync(apps, names: Iterable[str] = ROLES) -> None:
         ]
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(permissions)
+
+
+def role_group(name: str) -> "Group":
+    """The group of the role ``name``, made again with its permissions if someone
+    deleted it (the migration made it once)."""
+    from django.apps import apps as django_apps
+    from django.contrib.auth.models import Group
+
+    group: Group | None = Group.objects.filter(name=name).first()
+    if group is None:
+        roles_sync(django_apps, [name])
+        group = Group.objects.get(name=name)
+    return group

@@ -11,14 +11,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps as django_apps
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import connection
 from django.utils import timezone
 
 from articles import services
 from articles.models import Article, Store
-from inventory_site.roles import roles_sync
+from inventory_site.roles import role_group
 from skus.models import SKU
 from tests.factories import StoreFactory, UserFactory
 
@@ -77,8 +76,6 @@ def delete_events(events: Any) -> None:
 def user_with_role(role: str, **fields) -> User:
     """A new user in the group ``role`` (``inventory_site.roles``). The migration makes
     the groups; a test that flushed the database gets them made again."""
-    if not Group.objects.filter(name=role).exists():
-        roles_sync(django_apps, [role])
     user = UserFactory.create(**fields)
-    user.groups.add(Group.objects.get(name=role))
+    user.groups.add(role_group(role))
     return user
