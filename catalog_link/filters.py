@@ -16,8 +16,8 @@ class CatalogItemFilter(django_filters.FilterSet):
     """
 
     q = django_filters.CharFilter(method="code_or_name", label="Code or name contains")
-    kind = django_filters.ChoiceFilter(choices=CatalogItemKind.choices)
-    purpose = django_filters.ChoiceFilter(choices=Allocation.choices)
+    kind = django_filters.ChoiceFilter(choices=CatalogItemKind.choices, empty_label="Any")
+    purpose = django_filters.ChoiceFilter(choices=Allocation.choices, empty_label="Any")
     active = django_filters.BooleanFilter(
         widget=forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
     )
@@ -25,6 +25,7 @@ class CatalogItemFilter(django_filters.FilterSet):
         queryset=Store.objects.order_by("name"),
         method="on_figures",
         label="Availability in store",
+        empty_label="All stores",
     )
     not_available = django_filters.BooleanFilter(
         method="on_figures",

@@ -18,17 +18,18 @@ NUMBER = {"td": {"class": "num"}, "th": {"class": "num"}}
 
 class CatalogItemTable(FixedPageTable):
     code = tables.Column()
-    name = tables.Column()
+    name = tables.Column(attrs={"td": {"class": "wrap"}})
     kind = tables.Column()
     purpose = tables.Column()
     active = tables.BooleanColumn()
     slots = tables.Column(orderable=False, verbose_name="Needs", attrs={"td": {"class": "wrap"}})
-    available = tables.Column(attrs=NUMBER, verbose_name="Available (all stores)")
+    available = tables.Column(attrs=NUMBER, verbose_name="Available now, all stores")
 
     class Meta:
         attrs = {"class": "figures"}
         template_name = "django_tables2/table.html"
-        sequence = ["code", "name", "kind", "purpose", "active", "slots", "available", "..."]
+        # What can be handed out comes first, store by store, then what the item is.
+        sequence = ["code", "name", "available", "...", "slots", "kind", "purpose", "active"]
         empty_text = "No catalog items match."
 
     def render_code(self, value: str, record: dict[str, Any]) -> SafeString:
