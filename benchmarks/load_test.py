@@ -49,7 +49,7 @@ PORTS = range(8300, 8400)
 USERNAME = "loadtest"
 P95_TARGET_MS = 300
 SAMPLE_ARTICLES = 5000
-RECORDED = re.compile(r'"POST /admin/articles/article/\d+/record-event/ HTTP/[\d.]+" 302 ')
+RECORDED = re.compile(r'"POST /articles/[^/ ]+/events/new/\?kind=\w+ HTTP/[\d.]+" 302 ')
 
 sys.path.insert(0, str(ROOT))
 
@@ -78,7 +78,7 @@ def _server_environment() -> dict[str, str]:
     }
 
 
-def _prepare(password: str) -> list[int]:
+def _prepare(password: str) -> list[str]:
     """Migrate, collect static files, set the login; the ids of articles to record on."""
     import django
     from django.core.management import call_command
@@ -100,11 +100,12 @@ def _prepare(password: str) -> list[int]:
     user.is_staff = user.is_superuser = user.is_active = True
     user.set_password(password)
     user.save()
-    ids = list(
-        Article.objects.filter(status=Status.ACTIVE, disposed_at__isnull=True)
+    ids = [
+        f"{pk} {number}"
+        for pk, number in Article.objects.filter(status=Status.ACTIVE, disposed_at__isnull=True)
         .order_by("?")
-        .values_list("pk", flat=True)[:SAMPLE_ARTICLES]
-    )
+        .values_list("pk", "number")[:SAMPLE_ARTICLES]
+    ]
     connection.close()
     return ids
 
@@ -124,12 +125,12 @@ def _wait_until_serving(url: str, server: subprocess.Popen, seconds: float = 60)
     raise SystemExit(f"gunicorn did not answer within {seconds:.0f} s")
 
 
-def _run(args: argparse.Namespace, password: str, ids: list[int]) -> dt.datetime:
+def _run(args: argparse.Namespace, password: str, ids: list[str]) -> dt.datetime:
     """Serve, load, stop; the moment the load began."""
     environment = {**os.environ, **_server_environment()}
     port = _free_port()
     url = f"http://{HOST}:{port}"
-    (OUT / "article_ids.txt").write_text("\n".join(map(str, ids)))
+    (OUT / "article_ids.txt").write_text("\n".join(ids))
     with open(OUT / "server.log", "w") as log:
         server = subprocess.Popen(
             [

@@ -2,13 +2,14 @@
 
 Run by ``benchmarks/load_test.py``, which starts the server and hands this file what it
 needs through the environment: ``LOAD_USERNAME`` and ``LOAD_PASSWORD`` (a login it
-created), ``LOAD_ARTICLE_IDS`` (a file of article ids, one a line, of active articles,
-which accept notes and inspections).
+created), ``LOAD_ARTICLE_IDS`` (a file of active articles, which accept notes and
+inspections: one a line, its id and its number).
 
 Every user logs in once through the staff login page, then picks a task by weight after
 a pause of half a second to two seconds. Recording an event takes the form's own CSRF
 token and its own "now" (the form's initial moment, a minute or less ago in the server's
-time zone), since the ledger refuses moments in the future. A form that comes back
+time zone), since the ledger refuses moments in the future; it goes through the staff
+event form of the article's page, as staff at the counter do. A form that comes back
 instead of the redirect to the article page is a refusal and counts as a failure.
 Recording alone is tagged ``record`` (``load_test.py --tags record``).
 """
@@ -20,7 +21,12 @@ from pathlib import Path
 
 from locust import HttpUser, between, tag, task
 
-ARTICLE_IDS = [int(line) for line in Path(os.environ["LOAD_ARTICLE_IDS"]).read_text().split()]
+ARTICLES = [
+    (int(pk), number)
+    for pk, number in (
+        line.split(" ", 1) for line in Path(os.environ["LOAD_ARTICLE_IDS"]).read_text().splitlines()
+    )
+]
 CONDITIONS = ("like_new", "good", "fair")
 INPUT_VALUE = r'name="{name}"[^>]*?value="([^"]*)"'
 
@@ -51,7 +57,10 @@ class BackOfficeUser(HttpUser):
                 response.failure(f"login refused (status {response.status_code})")
 
     def _article_id(self) -> int:
-        return random.choice(ARTICLE_IDS)
+        return random.choice(ARTICLES)[0]
+
+    def _article_number(self) -> str:
+        return random.choice(ARTICLES)[1]
 
     @task(3)
     def overview(self) -> None:
@@ -75,37 +84,51 @@ class BackOfficeUser(HttpUser):
 
     @task(3)
     def article_list(self) -> None:
-        self.client.get("/admin/articles/article/", name="/admin/articles/article/")
+        self.client.get("/articles/", name="/articles/")
+
+    @task(1)
+    def article_search(self) -> None:
+        self.client.get(f"/articles/?q={self._article_number()[:5]}", name="/articles/?q=")
 
     @task(3)
     def article_page(self) -> None:
+        self.client.get(f"/articles/{self._article_number()}/", name="/articles/[number]/")
+
+    @task(1)
+    def sku_list(self) -> None:
+        self.client.get("/skus/", name="/skus/")
+
+    @task(1)
+    def admin_article_list(self) -> None:
+        self.client.get("/admin/articles/article/", name="/admin/articles/article/")
+
+    @task(1)
+    def admin_article_page(self) -> None:
         self.client.get(
             f"/admin/articles/article/{self._article_id()}/change/",
             name="/admin/articles/article/[id]/change/",
         )
 
-    @task(2)
+    @task(1)
     def event_list(self) -> None:
         self.client.get("/admin/articles/event/", name="/admin/articles/event/")
 
     @tag("record")
     @task(2)
     def record_event(self) -> None:
-        url = f"/admin/articles/article/{self._article_id()}/record-event/"
+        kind = "note" if random.random() < 0.5 else "inspection"
+        url = f"/articles/{self._article_number()}/events/new/?kind={kind}"
         form = self.client.get(url, name="record an event (GET form)")
         if form.status_code != 200:
             return
-        day = _input_value(form.text, "occurred_at_0")
-        time = _input_value(form.text, "occurred_at_1")
         data = {
             "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
-            "occurred_at_0": day or "",
-            "occurred_at_1": time or "",
+            "occurred_at": _input_value(form.text, "occurred_at") or "",
         }
-        if random.random() < 0.5:
-            data |= {"kind": "note", "notes": "Checked under load."}
+        if kind == "note":
+            data |= {"notes": "Checked under load."}
         else:
-            data |= {"kind": "inspection", "condition": random.choice(CONDITIONS)}
+            data |= {"condition": random.choice(CONDITIONS)}
         with self.client.post(
             url,
             data=data,
