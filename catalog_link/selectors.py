@@ -102,11 +102,56 @@ def slots_in_words(item: CatalogItem) -> str:
     return _words((slot.units, (sku.name for sku in slot.skus.all())) for slot in item.slots.all())
 
 
-def _needs_of(item: CatalogItem) -> list[SlotNeed]:
-    return [
-        SlotNeed(units=slot.units, sku_ids=tuple(sku.pk for sku in slot.skus.all()))
-        for slot in item.slots.all()
-    ]
+# An item's slots by position: units, and the alternatives (SKU id, name) by SKU code.
+ListedSlots = list[tuple[int, list[tuple[int, str]]]]
+
+
+def _listed_slots(item_ids: Sequence[int]) -> dict[int, ListedSlots]:
+    """The slots of ``item_ids`` as plain values in two statements: a list of a
+    thousand items needs no slot or SKU instances, only units, ids and names."""
+    alternatives: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    through = (
+        Slot.skus.through.objects.filter(slot__item_id__in=item_ids)
+        .order_by("sku__code")
+        .values_list("slot_id", "sku_id", "sku__name")
+    )
+    for slot_id, sku_id, name in through:
+        alternatives[slot_id].append((sku_id, name))
+    slots: dict[int, ListedSlots] = defaultdict(list)
+    rows = (
+        Slot.objects.filter(item_id__in=item_ids)
+        .order_by("position", "pk")
+        .values_list("pk", "item_id", "units")
+    )
+    for slot_id, item_id, units in rows:
+        slots[item_id].append((units, alternatives.get(slot_id, [])))
+    return slots
+
+
+def _needs(slots: dict[int, ListedSlots]) -> dict[int, list[SlotNeed]]:
+    """Each item's slots as the arithmetic sees them."""
+    return {
+        item_id: [
+            SlotNeed(units=units, sku_ids=tuple(sku_id for sku_id, _ in alternatives))
+            for units, alternatives in item_slots
+        ]
+        for item_id, item_slots in slots.items()
+    }
+
+
+def _item_counts(
+    items: Sequence[CatalogItem], needs: dict[int, list[SlotNeed]], *, at: dt.datetime | None
+) -> AvailableCounts:
+    """The counts the figures of ``items`` need: their purposes, their SKUs (a service
+    needs none)."""
+    counted = [item for item in items if item.kind != CatalogItemKind.SERVICE]
+    return available_counts(
+        purposes={item.purpose for item in counted},
+        sku_ids=(
+            sku_id for item in counted for n in needs.get(item.pk, []) for sku_id in n.sku_ids
+        ),
+        at=at,
+    )
 
 
 def catalog_items_with_slots(items: Iterable[CatalogItem] | None = None) -> list[CatalogItem]:
@@ -127,27 +172,22 @@ def catalog_items_with_slots(items: Iterable[CatalogItem] | None = None) -> list
 def catalog_availability(*, items=None, at: dt.datetime | None = None) -> list[ItemAvailability]:
     """Availability of ``items`` (default: all) per store and in total, at ``at`` (now).
 
-    A fixed number of queries whatever the number of items: items, slots and their
-    SKUs, one grouped count of available articles per purpose, and the stores.
+    A fixed number of queries whatever the number of items: items, slots, their
+    alternatives, one grouped count of available articles per purpose, and the stores.
+    The items come back as given: ``catalog_items_with_slots`` prefetches their slots
+    for a page that shows them.
     """
-    items = catalog_items_with_slots(items)
-    needs = {item.pk: _needs_of(item) for item in items}
-    purposes = {item.purpose for item in items if item.kind != CatalogItemKind.SERVICE}
-    counts = available_counts(
-        purposes=purposes,
-        sku_ids=(
-            sku_id for item_needs in needs.values() for n in item_needs for sku_id in n.sku_ids
-        ),
-        at=at,
-    )
+    items = list(CatalogItem.objects.all() if items is None else items)
+    needs = _needs(_listed_slots([item.pk for item in items]))
+    counts = _item_counts(items, needs, at=at)
     # Every store has a figure, a store without any of the articles too.
-    stores = sorted(Store.objects.all(), key=lambda s: s.name) if purposes else []
+    stores = sorted(Store.objects.all(), key=lambda s: s.name) if counts.total else []
     result = []
     for item in items:
         if item.kind == CatalogItemKind.SERVICE:
             result.append(ItemAvailability(item=item, total=None))
             continue
-        item_needs = needs[item.pk]
+        item_needs = needs.get(item.pk, [])
         per_store = {
             store: counts.item_in_store(item.purpose, store.pk, item_needs) for store in stores
         }
@@ -200,32 +240,6 @@ def store_column(store: Store) -> str:
     return f"store_{store.pk}"
 
 
-# An item's slots by position: units, and the alternatives (SKU id, name) by SKU code.
-ListedSlots = list[tuple[int, list[tuple[int, str]]]]
-
-
-def _listed_slots(item_ids: Sequence[int]) -> dict[int, ListedSlots]:
-    """The slots of ``item_ids`` as plain values in two statements: a list of a
-    thousand items needs no slot or SKU instances, only units, ids and names."""
-    alternatives: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    through = (
-        Slot.skus.through.objects.filter(slot__item_id__in=item_ids)
-        .order_by("sku__code")
-        .values_list("slot_id", "sku_id", "sku__name")
-    )
-    for slot_id, sku_id, name in through:
-        alternatives[slot_id].append((sku_id, name))
-    slots: dict[int, ListedSlots] = defaultdict(list)
-    rows = (
-        Slot.objects.filter(item_id__in=item_ids)
-        .order_by("position", "pk")
-        .values_list("pk", "item_id", "units")
-    )
-    for slot_id, item_id, units in rows:
-        slots[item_id].append((units, alternatives.get(slot_id, [])))
-    return slots
-
-
 def catalog_listing(
     *,
     items: Iterable[CatalogItem],
@@ -242,21 +256,8 @@ def catalog_listing(
     """
     items = list(items)
     slots = _listed_slots([item.pk for item in items])
-    needs = {
-        item_id: [
-            SlotNeed(units=units, sku_ids=tuple(sku_id for sku_id, _ in alternatives))
-            for units, alternatives in item_slots
-        ]
-        for item_id, item_slots in slots.items()
-    }
-    counted = [item for item in items if item.kind != CatalogItemKind.SERVICE]
-    counts = available_counts(
-        purposes={item.purpose for item in counted},
-        sku_ids=(
-            sku_id for item in counted for n in needs.get(item.pk, []) for sku_id in n.sku_ids
-        ),
-        at=at,
-    )
+    needs = _needs(slots)
+    counts = _item_counts(items, needs, at=at)
     stores = [store] if store else list(Store.objects.order_by("name"))
     columns = [(store_column(kept), kept.pk) for kept in stores]
     rows: list[dict[str, object]] = []
