@@ -276,10 +276,10 @@ class Article(models.Model):
             models.Index(fields=["purchased_on"], name="article_purchased_idx"),
             # Availability (``ArticleQuerySet.available``, the catalog's counts per SKU
             # and store): the active articles alone, counted from the index without
-            # reading the table (PostgreSQL; elsewhere the id is not included).
+            # reading the table; the id (a key column: SQLite has no INCLUDE) is what
+            # the open usages are matched on.
             models.Index(
-                fields=["allocation", "sku", "store"],
-                include=["id"],
+                fields=["allocation", "sku", "store", "id"],
                 condition=Q(status=Status.ACTIVE),
                 name="article_available_idx",
             ),

@@ -1,9 +1,10 @@
 """Availability counted from an index, and the planner told how few usages are open
 (docs/performance.md, "Catalog list").
 
-- ``article_available_idx``: the active articles by allocation, SKU and store, with the
-  id included on PostgreSQL, so that the catalog's count of available articles per
-  (SKU, store) reads the index alone and anti-joins the open usages by id.
+- ``article_available_idx``: the active articles by allocation, SKU, store and id, so
+  that the catalog's count of available articles per (SKU, store) reads the index
+  alone and anti-joins the open usages by id (a key column, not INCLUDE: SQLite has
+  none, and Django warns of it there).
 - On PostgreSQL, extended statistics on the ledger's kind and end together: alone,
   "no end" (every note, expense, inspection...) and "a usage" each look common, so the
   planner took the open usages for hundreds of thousands of rows instead of the few
@@ -42,8 +43,7 @@ class Migration(migrations.Migration):
             model_name="article",
             index=models.Index(
                 condition=models.Q(("status", "active")),
-                fields=["allocation", "sku", "store"],
-                include=("id",),
+                fields=["allocation", "sku", "store", "id"],
                 name="article_available_idx",
             ),
         ),
