@@ -274,6 +274,15 @@ class Article(models.Model):
             # the years of purchase from the first and the last.
             models.Index(fields=["number", "-id"], name="article_number_list_idx"),
             models.Index(fields=["purchased_on"], name="article_purchased_idx"),
+            # Availability (``ArticleQuerySet.available``, the catalog's counts per SKU
+            # and store): the active articles alone, counted from the index without
+            # reading the table; the id (a key column: SQLite has no INCLUDE) is what
+            # the open usages are matched on.
+            models.Index(
+                fields=["allocation", "sku", "store", "id"],
+                condition=Q(status=Status.ACTIVE),
+                name="article_available_idx",
+            ),
         ]
 
     def __str__(self):

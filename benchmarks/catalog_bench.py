@@ -15,6 +15,9 @@ superuser with no session:
 - ``listing``: the selector alone (``catalog_listing`` over every item),
 - ``page``: the list page, first page of 50 rows, rendered (target: under 200 ms),
 - ``csv``: ``/catalog/?format=csv`` with every item,
+- ``overview``: the start page ``/`` (whose "catalog items no article can serve"
+  counts every active item's availability), through the test client, logged in as a
+  user of the Manager group made inside the transaction,
 
 and prints the median and the maximum in milliseconds. Nothing here asserts: timings
 live in a benchmark, not in the test suite. ``BENCH_DATABASE_URL`` overrides the
@@ -41,15 +44,17 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
-from django.test import RequestFactory  # noqa: E402
+from django.test import Client, RequestFactory  # noqa: E402
 
 from articles.models import Allocation  # noqa: E402
 from catalog_link.models import CatalogItem, CatalogItemKind, Slot  # noqa: E402
 from catalog_link.selectors import catalog_listing  # noqa: E402
 from catalog_link.views import CatalogListView  # noqa: E402
+from inventory_site.roles import MANAGER, role_group  # noqa: E402
 from skus.models import SKU  # noqa: E402
 
 TARGET_PAGE_MS = 200
@@ -121,6 +126,16 @@ def main() -> None:
         print(f"added {options.items} items in {time.perf_counter() - started:.1f} s")
         csv_lines = get({"format": "csv"}).content.count(b"\n")
         print(f"csv rows: {csv_lines - 1}")
+        manager = get_user_model().objects.create(username="catalog-bench-manager")
+        manager.groups.add(role_group(MANAGER))
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        client = Client()
+        client.force_login(manager)
+
+        def overview() -> None:
+            response = client.get("/")
+            assert response.status_code == 200, response.status_code
+
         results = {
             "listing": timed(
                 options.runs,
@@ -128,6 +143,7 @@ def main() -> None:
             ),
             "page": timed(options.runs, lambda: get({})),
             "csv": timed(options.runs, lambda: get({"format": "csv"})),
+            "overview": timed(options.runs, overview),
         }
         transaction.set_rollback(True)
     for name, seconds in results.items():

@@ -122,9 +122,8 @@ class CatalogItemDetailView(LoginRequiredMixin, PermissionRequiredMixin, Templat
     template_name = "catalog_link/detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        item = _item_or_404(kwargs["code"])
+        (item,) = catalog_items_with_slots([_item_or_404(kwargs["code"])])
         (figures,) = catalog_availability(items=[item])
-        item = figures.item
         return super().get_context_data(
             **kwargs,
             item=item,
