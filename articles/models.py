@@ -472,6 +472,18 @@ class Event(models.Model):
                 condition=Q(ended_at__isnull=True, kind__in=sorted(USAGE_KINDS)),
                 name="event_open_usage_idx",
             ),
+            # The start page's lists of open usages, longest out and earliest due first:
+            # without these, "the first six by start" walks the whole ledger's time index.
+            models.Index(
+                fields=["occurred_at"],
+                condition=Q(ended_at__isnull=True, kind__in=sorted(USAGE_KINDS)),
+                name="event_open_usage_since_idx",
+            ),
+            models.Index(
+                fields=["due_at"],
+                condition=Q(ended_at__isnull=True, kind__in=sorted(USAGE_KINDS)),
+                name="event_open_usage_due_idx",
+            ),
             models.Index(fields=["kind", "occurred_at"], name="event_kind_time_idx"),
             models.Index(
                 fields=["article", "kind", "occurred_at"], name="event_article_kind_time_idx"

@@ -8,23 +8,19 @@ usage's ``due_at``: today in the installation's time zone, and already past.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any
 
 from django.db.models import (
-    BooleanField,
     Count,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Window,
 )
-from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from .models import Article, Event, Status
@@ -53,34 +49,35 @@ class Moments:
         )
 
 
-def open_usages(*, at: dt.datetime | None = None) -> QuerySet[Event]:
-    """Usages open at ``at`` (default: now) of the outer article: its open order."""
-    return Event.objects.usages().open_at(at or timezone.now()).filter(article_id=OuterRef("pk"))
+def open_usages() -> QuerySet[Event]:
+    """The outer article's open order: its usages open now. Now, as for
+    ``Article.objects.on_order()``, that is a usage without an end (the ledger holds no
+    moment in the future), the condition of the partial index on open usages; an
+    explicit moment would make PostgreSQL probe the ledger once per article."""
+    return Event.objects.usages().open().filter(article_id=OuterRef("pk"))
 
 
 def due_today(moments: Moments) -> Exists:
     """The outer article's open usage is due back today (already past or not)."""
     return Exists(
-        open_usages(at=moments.now).filter(
-            due_at__gte=moments.today_starts, due_at__lt=moments.tomorrow_starts
-        )
+        open_usages().filter(due_at__gte=moments.today_starts, due_at__lt=moments.tomorrow_starts)
     )
 
 
 def overdue(moments: Moments) -> Exists:
     """The outer article's open usage is past its due date."""
-    return Exists(open_usages(at=moments.now).filter(due_at__lt=moments.now))
+    return Exists(open_usages().filter(due_at__lt=moments.now))
 
 
 def on_order(moments: Moments) -> Exists:
-    return Exists(open_usages(at=moments.now))
+    return Exists(open_usages())
 
 
 def article_list(*, moments: Moments | None = None) -> QuerySet[Article]:
     """Every article with its SKU and store, and its open order if it is on order:
     ``on_order_since``, ``on_order_reference``, ``on_order_due`` (empty in stock)."""
     moments = moments or Moments.current()
-    order = open_usages(at=moments.now).order_by("-occurred_at")
+    order = open_usages().order_by("-occurred_at")
     return (
         Article.objects.with_list_relations()
         .annotate(
@@ -93,75 +90,63 @@ def article_list(*, moments: Moments | None = None) -> QuerySet[Article]:
 
 
 def fleet_counts(*, moments: Moments | None = None) -> dict[str, int]:
-    """The start page's counts in one statement: all articles, each status, those on
-    order now, due back today and overdue."""
+    """The start page's counts in two statements: all articles and each status, then
+    those on order now, due back today and overdue, counted over the open usages (a
+    few thousand rows of the partial index, not a probe per article; an article has
+    at most one open usage)."""
     moments = moments or Moments.current()
     by_status = {status.value: Count("pk", filter=Q(status=status.value)) for status in Status}
-    return Article.objects.aggregate(
-        articles=Count("pk"),
-        **by_status,
-        on_order=Count("pk", filter=Q(on_order(moments))),
-        due_today=Count("pk", filter=Q(due_today(moments))),
-        overdue=Count("pk", filter=Q(overdue(moments))),
+    counts = Article.objects.aggregate(articles=Count("pk"), **by_status)
+    orders = (
+        Event.objects.usages()
+        .open()
+        .aggregate(
+            on_order=Count("pk"),
+            due_today=Count("pk", filter=_due_today(moments)),
+            overdue=Count("pk", filter=Q(due_at__lt=moments.now)),
+        )
     )
+    return counts | orders
 
 
-# The start page's lists: what puts an article on each, and the order it is listed in.
-ATTENTION_ORDER: dict[str, tuple[str, ...]] = {
-    "on_order": ("on_order_since", "number"),
-    "due_today": ("on_order_due", "number"),
-    "overdue": ("on_order_due", "number"),
-    "out_of_use": ("number",),
+def _due_today(moments: Moments) -> Q:
+    return Q(due_at__gte=moments.today_starts, due_at__lt=moments.tomorrow_starts)
+
+
+# The start page's lists: which open usages put an article on each, and the order it is
+# listed in (out of use is read from the articles).
+ATTENTION_ORDERS: dict[str, tuple[Callable[[Moments], Q], tuple[str, ...]]] = {
+    "on_order": (lambda moments: Q(), ("occurred_at", "article__number")),
+    "due_today": (_due_today, ("due_at", "article__number")),
+    "overdue": (lambda moments: Q(due_at__lt=moments.now), ("due_at", "article__number")),
 }
 
 
 def articles_needing_attention(
     *, shown: int, moments: Moments | None = None
 ) -> dict[str, list[dict[str, Any]]]:
-    """The first ``shown`` articles of each start-page list (``ATTENTION_ORDER``): on
-    order now (longest out first), due back today and overdue (earliest due first),
-    out of use (by number). Each a dict of ``number``, ``on_order_since``,
-    ``on_order_due`` and ``on_order_reference``.
+    """The first ``shown`` articles of each start-page list: on order now (longest out
+    first), due back today and overdue (earliest due first), out of use (by number).
+    Each a dict of ``number``, ``on_order_since``, ``on_order_due`` and
+    ``on_order_reference``.
 
-    One statement for all four lists: a row number per list (a window over the
-    articles on that list) picks the first few of each.
+    Four statements, each reading only what its list needs: the open usages from
+    their partial index, the articles out of use from theirs.
     """
     moments = moments or Moments.current()
-    flags: dict[str, Any] = {
-        "on_order": on_order(moments),
-        "due_today": due_today(moments),
-        "overdue": overdue(moments),
-        "out_of_use": ExpressionWrapper(Q(status=Status.OUT_OF_USE), output_field=BooleanField()),
-    }
-    ranks = {
-        f"rank_{key}": Window(
-            RowNumber(), partition_by=[F(f"is_{key}")], order_by=[F(name) for name in order]
+    lists: dict[str, list[dict[str, Any]]] = {}
+    for key, (condition, order) in ATTENTION_ORDERS.items():
+        usages = Event.objects.usages().open().filter(condition(moments)).order_by(*order)
+        lists[key] = list(
+            usages.values(
+                number=F("article__number"),
+                on_order_since=F("occurred_at"),
+                on_order_due=F("due_at"),
+                on_order_reference=F("reference"),
+            )[:shown]
         )
-        for key, order in ATTENTION_ORDER.items()
-    }
-    wanted = Q()
-    for key in ATTENTION_ORDER:
-        wanted |= Q(**{f"is_{key}": True, f"rank_{key}__lte": shown})
-    rows = (
-        article_list(moments=moments)
-        .annotate(**{f"is_{key}": flag for key, flag in flags.items()})
-        .filter(Q(is_on_order=True) | Q(is_out_of_use=True))
-        .annotate(**ranks)
-        .filter(wanted)
-        .values(
-            "number",
-            "on_order_since",
-            "on_order_due",
-            "on_order_reference",
-            *(f"is_{key}" for key in ATTENTION_ORDER),
-            *ranks,
-        )
-    )
-    lists: dict[str, list[dict[str, Any]]] = {key: [] for key in ATTENTION_ORDER}
-    for row in rows:
-        for key, listed in lists.items():
-            if row[f"is_{key}"] and row[f"rank_{key}"] <= shown:
-                listed.append(row)
-    for key, listed in lists.items():
-        listed.sort(key=itemgetter(f"rank_{key}"))
+    out_of_use = article_list(moments=moments).filter(status=Status.OUT_OF_USE)
+    # (django-stubs does not follow article_list()'s annotations through its return type.)
+    fields = ("number", "on_order_since", "on_order_due", "on_order_reference")
+    lists["out_of_use"] = list(out_of_use.values(*fields)[:shown])
     return lists
