@@ -28,9 +28,9 @@ from .figures import (
     SkuSelloff,
     article_figures,
     figure_of,
-    selloff,
-    selloff_candidates,
-    sku_figures,
+    kept_selloff,
+    kept_selloff_candidates,
+    kept_sku_figures,
 )
 from .filters import ArticleFigureFilter
 from .formatting import render_csv
@@ -49,10 +49,11 @@ REPORTS_PERMISSION = "articles.view_money"
 ARTICLES_PER_PAGE = 50
 # The most articles one move to the sales allocation takes (a page holds 50).
 MOST_CHOSEN = 200
-# The reports over SKUs, by name: they take the same parameters.
+# The reports over SKUs, by name: they take the same parameters. As of today with the
+# default parameters they read the rows kept per SKU (``reports.figures.kept``).
 SCOPED_REPORTS: dict[str, Callable[..., list[dict[str, Any]]]] = {
-    "skus": sku_figures,
-    "selloff": selloff_candidates,
+    "skus": kept_sku_figures,
+    "selloff": kept_selloff_candidates,
 }
 
 
@@ -205,7 +206,7 @@ class SelloffReportView(ReportView):
         still be moved to sales or sold (one statement for them all); the summary per
         SKU comes from the same reading of the ledger."""
         sku = parameters.get("sku")
-        found = selloff(
+        found = kept_selloff(
             as_of=parameters["as_of"],
             window_days=parameters["window_days"],
             skus=SKU.objects.filter(pk=sku.pk) if sku else None,
