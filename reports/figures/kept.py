@@ -18,10 +18,9 @@ as ``selloff`` sorts them. ``tests/reports/test_kept_reports.py`` proves it.
 
 Rows are kept as monthly totals are (``monthly``): under a SHARE lock on the tables the
 triggers watch, taken before the snapshot that computes them, so that no write can
-slip in between their computing and their keeping. The lock is waited for a short
-time only (``LOCK_WAIT``, below PostgreSQL's ``deadlock_timeout``, so a writer that
-holds one of the tables and waits for another is never the one chosen to fail); when
-it does not come, the missing rows are computed and shown but not kept. While the
+slip in between their computing and their keeping. The lock is tried a few times
+without waiting (``_locked``: never a deadlock with a writer); when a write holds one
+of the tables each time, the missing rows are computed and shown but not kept. While the
 missing rows are computed, writers of those tables wait: at most once a day for the
 whole fleet (the first report of the day), otherwise for the few SKUs that changed.
 
@@ -32,6 +31,7 @@ nothing (it has no such triggers here).
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -50,16 +50,18 @@ from skus.models import SKU
 from .declarations import FRACTION, INTEGER, MONEY, REASONS, TEXT, figure_of
 from .dialect import table
 from .horizon import Horizon
-from .reading import TUNING, named_rows
+from .reading import named_rows
 from .selloff import Selloff, SkuSelloff, selloff
 from .skus import sku_figures, sku_reports
 
 SKUS = KeptSkuReport.Report.SKUS
 SELLOFF = KeptSkuReport.Report.SELLOFF
-# How long a report waits for writers to finish before it computes without keeping.
-LOCK_WAIT = "200ms"
-# Lock not available (lock_timeout), deadlock, serialization failure (another report
-# kept the same rows first, in REPEATABLE READ).
+# How often, and how far apart in seconds, a report tries to lock the tables the
+# triggers watch before it computes without keeping.
+LOCK_TRIES = 4
+LOCK_PAUSE = 0.05
+# Lock not available (NOWAIT), deadlock, serialization failure (another report kept the
+# same rows first, in REPEATABLE READ).
 GIVE_UP_STATES = ("55P03", "40P01", "40001")
 # What a change of forgets the kept rows (migration reports/0002): locked while keeping.
 WATCHED = (Event, Article, SKU, Store)
@@ -251,16 +253,16 @@ def _computed(
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         locked = _locked(outermost=outermost)
-        with connection.cursor() as cursor:
-            cursor.execute(TUNING)
         found = _read(report, today, basis, scope)
         missing = [(pk, code) for pk, code, payload in found if payload is None]
         if not missing:
             return found
-        everything = whole_fleet and len(missing) == len(found)
+        # Most of the fleet is computed as the whole fleet's report, which tunes its
+        # transaction (``reading``); the SKUs still kept are kept again, the same.
+        everything = whole_fleet and 2 * len(missing) > len(found)
         narrowed = None if everything else SKU.objects.filter(pk__in=[pk for pk, _ in missing])
         compute = _computed_skus if report == SKUS else _computed_selloff
-        computed = compute(today, narrowed, dict(missing))
+        computed = compute(today, narrowed, {pk: code for pk, code, _ in found})
         if locked:
             _keep(report, today, basis, computed)
     # Without the lock in a READ COMMITTED caller's transaction, a SKU deleted or
@@ -297,29 +299,31 @@ def _computed_selloff(
 
 
 def _locked(*, outermost: bool) -> bool:
-    """Lock the tables the triggers watch against writes (SHARE: readers go on), waiting
-    at most ``LOCK_WAIT``; False when the lock did not come, or when the caller's
-    transaction is not READ COMMITTED (its snapshot may be older than the lock)."""
+    """Lock the tables the triggers watch against writes (SHARE: readers go on); False
+    when a write held one of them at each of ``LOCK_TRIES`` tries, or when the caller's
+    transaction is not READ COMMITTED (its snapshot may be older than the lock).
+
+    Each try takes every table or none (NOWAIT, in a savepoint), so the report never
+    waits while holding one of them: no deadlock with a writer, and writers wait only
+    while rows are computed, not while the report waits for its turn."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT current_setting('lock_timeout') AS previous,"
-            " current_setting('transaction_isolation') AS isolation"
-        )
-        (setting,) = named_rows(cursor)
-        if not outermost and setting["isolation"] != "read committed":
-            return False
+        if not outermost:
+            cursor.execute("SELECT current_setting('transaction_isolation') AS isolation")
+            if named_rows(cursor)[0]["isolation"] != "read committed":
+                return False
         tables = ", ".join(table(model) for model in WATCHED)
-        try:
-            with transaction.atomic():
-                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [LOCK_WAIT])
-                cursor.execute(f"LOCK TABLE {tables} IN SHARE MODE")
-        except OperationalError as error:
-            if _state(error) not in GIVE_UP_STATES:
-                raise
-            return False
-        finally:
-            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [setting["previous"]])
-    return True
+        for attempt in range(LOCK_TRIES):
+            if attempt:
+                time.sleep(LOCK_PAUSE)
+            try:
+                with transaction.atomic():
+                    cursor.execute(f"LOCK TABLE {tables} IN SHARE MODE NOWAIT")
+            except OperationalError as error:
+                if _state(error) not in GIVE_UP_STATES:
+                    raise
+            else:
+                return True
+    return False
 
 
 def _keep(report: str, today: dt.date, basis: str, computed: dict[int, Payload]) -> None:

@@ -324,6 +324,7 @@ def test_the_page_and_the_command_write_the_same_bytes_with_and_without_kept_row
     assert outputs == [expected, expected]
 
 
+@postgresql_only
 @pytest.mark.parametrize("name", ["skus", "selloff"])
 def test_a_page_read_from_kept_rows_runs_few_statements(
     fleet, client, manager, name, django_assert_max_num_queries
@@ -335,3 +336,20 @@ def test_a_page_read_from_kept_rows_runs_few_statements(
     with django_assert_max_num_queries(8):
         response = client.get(reverse(f"reports:{name}"))
     assert response.status_code == 200
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_report_that_cannot_lock_the_ledger_in_time_computes_and_keeps_nothing():
+    fleet_generate(articles=12, events_per_article=6, seed=3)
+    writer = connection.get_new_connection(connection.get_connection_params())
+    try:
+        with writer.cursor() as cursor:  # a write under way: ROW EXCLUSIVE until it ends
+            cursor.execute("LOCK TABLE articles_event IN ROW EXCLUSIVE MODE")
+        assert repr(kept_sku_figures()) == repr(sku_figures())
+        assert not KeptSkuReport.objects.exists()
+    finally:
+        writer.rollback()
+        writer.close()
+    assert repr(kept_sku_figures()) == repr(sku_figures())
+    assert KeptSkuReport.objects.count() == SKU.objects.count()
