@@ -49,6 +49,10 @@ REPORTS_PERMISSION = "articles.view_money"
 ARTICLES_PER_PAGE = 50
 # The most articles one move to the sales allocation takes (a page holds 50).
 MOST_CHOSEN = 200
+# Past this many sell-off candidates every article's state is read (one scan) rather
+# than the candidates' by number: a list of tens of thousands of numbers costs the
+# statement seconds to build and to plan.
+MANY_CANDIDATES = 1000
 # The reports over SKUs, by name: they take the same parameters. As of today with the
 # default parameters they read the rows kept per SKU (``reports.figures.kept``).
 SCOPED_REPORTS: dict[str, Callable[..., list[dict[str, Any]]]] = {
@@ -214,11 +218,12 @@ class SelloffReportView(ReportView):
         )
         self.summary = found.per_sku
         rows = found.candidates
+        articles = Article.objects.all()
+        if len(rows) <= MANY_CANDIDATES:
+            articles = articles.filter(number__in=[row["number"] for row in rows])
         now = {
             article["number"]: article
-            for article in Article.objects.filter(
-                number__in=[row["number"] for row in rows]
-            ).values("number", "condition", "allocation", "status")
+            for article in articles.values("number", "condition", "allocation", "status")
         }
         for row in rows:
             article = now.get(row["number"], {})

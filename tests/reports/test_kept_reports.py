@@ -353,3 +353,17 @@ def test_a_report_that_cannot_lock_the_ledger_in_time_computes_and_keeps_nothing
         writer.close()
     assert repr(kept_sku_figures()) == repr(sku_figures())
     assert KeptSkuReport.objects.count() == SKU.objects.count()
+
+
+def test_the_selloff_page_reads_every_articles_state_alike_for_many_candidates(
+    fleet, client, manager, monkeypatch
+):
+    from reports import views
+
+    client.force_login(manager)
+    url = reverse("reports:selloff")
+    by_number = client.get(url).context["rows"]
+    monkeypatch.setattr(views, "MANY_CANDIDATES", 0)
+    every_article = client.get(url).context["rows"]
+    assert by_number == every_article
+    assert any(row["condition"] for row in every_article)
