@@ -63,14 +63,14 @@ def main() -> None:
     client = Client()
     client.force_login(user)
 
-    def page(path: str) -> Callable[[], None]:
+    def page(path: str) -> Callable[[], object]:
         def get() -> None:
             response = client.get(path)
             assert response.status_code == 200, (path, response.status_code)
 
         return get
 
-    def command(report: str) -> Callable[[], None]:
+    def command(report: str) -> Callable[[], object]:
         return lambda: call_command("report", report, "--format", "csv", stdout=io.StringIO())
 
     targets = [
@@ -81,7 +81,7 @@ def main() -> None:
     ]
     articles = list(Article.objects.order_by("?").values_list("pk", flat=True)[: 4 * options.runs])
 
-    def timed(action: Callable[[], None], before: Callable[[], None]) -> list[float]:
+    def timed(action: Callable[[], object], before: Callable[[], object]) -> list[float]:
         seconds = []
         for _ in range(options.runs):
             before()

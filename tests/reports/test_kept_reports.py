@@ -72,8 +72,7 @@ def available_article() -> Article:
     return (
         Article.objects.available()
         .filter(allocation=Allocation.RENTAL, status=Status.ACTIVE)
-        .order_by("pk")
-        .first()
+        .order_by("pk")[0]
     )
 
 
@@ -139,7 +138,7 @@ def test_recording_an_event_forgets_its_sku_and_the_reports_follow(fleet, kind, 
     keep_both()
     article = available_article()
     if fields.get("store") == "other":
-        fields = {"store": Store.objects.exclude(pk=article.store_id).order_by("pk").first()}
+        fields = {"store": Store.objects.exclude(pk=article.store_id).order_by("pk")[0]}
     services.event_record(
         article=article,
         kind=kind,
@@ -174,10 +173,10 @@ def test_allocating_an_article_to_sales_forgets_its_sku(fleet):
 
 def test_a_new_article_forgets_its_sku(fleet):
     keep_both()
-    sku = SKU.objects.filter(articles__isnull=False).order_by("pk").first()
+    sku = SKU.objects.filter(articles__isnull=False).order_by("pk")[0]
     services.article_create(
         sku=sku,
-        store=Store.objects.order_by("pk").first(),
+        store=Store.objects.order_by("pk")[0],
         purchased_on=timezone.localdate() - dt.timedelta(days=400),
         purchase_price=Decimal("999.99"),
     )
@@ -187,7 +186,7 @@ def test_a_new_article_forgets_its_sku(fleet):
 
 def test_changing_a_skus_parameters_forgets_its_rows(fleet):
     keep_both()
-    sku = SKU.objects.filter(articles__isnull=False).order_by("pk").first()
+    sku = SKU.objects.filter(articles__isnull=False).order_by("pk")[0]
     sku_services.sku_update(
         sku=sku,
         data={
@@ -203,7 +202,7 @@ def test_changing_a_skus_parameters_forgets_its_rows(fleet):
 @postgresql_only
 def test_renaming_a_store_forgets_the_skus_of_its_articles(fleet):
     keep_both()
-    store = Store.objects.order_by("pk").first()
+    store = Store.objects.order_by("pk")[0]
     Store.objects.filter(pk=store.pk).update(name="Renamed store")
     affected = set(Article.objects.filter(store=store).values_list("sku_id", flat=True))
     assert affected
@@ -230,8 +229,8 @@ def test_an_events_import_forgets_the_skus_it_reaches(fleet, tmp_path):
 
 def test_an_articles_import_forgets_the_skus_it_adds_to(fleet, tmp_path):
     keep_both()
-    sku = SKU.objects.filter(articles__isnull=False).order_by("pk").first()
-    store = Store.objects.order_by("pk").first()
+    sku = SKU.objects.filter(articles__isnull=False).order_by("pk")[0]
+    store = Store.objects.order_by("pk")[0]
     row = {
         "number": "IMPORTED-1",
         "sku_code": sku.code,
@@ -260,7 +259,7 @@ def test_a_new_day_computes_again_and_forgets_the_older_day(fleet, monkeypatch):
 
 
 def test_a_past_date_a_window_or_a_store_compute_and_keep_nothing(fleet):
-    store = Store.objects.order_by("pk").first()
+    store = Store.objects.order_by("pk")[0]
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     assert kept_sku_figures(as_of=yesterday) == sku_figures(as_of=yesterday)
     assert kept_sku_figures(window_days=30) == sku_figures(window_days=30)
