@@ -78,9 +78,10 @@ def kept_sku_figures(
 ) -> list[dict[str, Any]]:
     """``sku_figures``, from the kept rows when it is asked as of today with the default
     parameters (``skus`` may narrow it) on PostgreSQL; computed otherwise."""
-    if not _keepable(as_of, window_days, store):
+    today = _kept_day(as_of, window_days, store)
+    if today is None:
         return sku_figures(as_of=as_of, window_days=window_days, skus=skus, store=store)
-    return [_figures(payload) for payload in _payloads(SKUS, skus)]
+    return [_figures(payload) for payload in _payloads(SKUS, today, skus)]
 
 
 def kept_selloff(
@@ -92,11 +93,12 @@ def kept_selloff(
 ) -> Selloff:
     """``selloff``, from the kept rows when it is asked as of today with the default
     parameters (``skus`` may narrow it) on PostgreSQL; computed otherwise."""
-    if not _keepable(as_of, window_days, store):
+    today = _kept_day(as_of, window_days, store)
+    if today is None:
         return selloff(as_of=as_of, window_days=window_days, skus=skus, store=store)
     candidates: list[dict[str, Any]] = []
     per_sku = []
-    for payload in _payloads(SELLOFF, skus):
+    for payload in _payloads(SELLOFF, today, skus):
         line, chosen = _selloff_part(payload)
         per_sku.append(line)
         candidates.extend(chosen)
@@ -124,13 +126,15 @@ def kept_reports_forget() -> int:
     return deleted
 
 
-def _keepable(as_of: dt.date | None, window_days: int | None, store: Store | None) -> bool:
-    return (
-        connection.vendor == "postgresql"
-        and window_days is None
-        and store is None
-        and (as_of is None or as_of == Horizon.of(None).day)
-    )
+def _kept_day(
+    as_of: dt.date | None, window_days: int | None, store: Store | None
+) -> dt.date | None:
+    """Today, when the report asked for is kept: as of today (or no date), with the
+    default parameters, on PostgreSQL; else None."""
+    if connection.vendor != "postgresql" or window_days is not None or store is not None:
+        return None
+    today = Horizon.of(None).day
+    return today if as_of is None or as_of == today else None
 
 
 def _basis() -> str:
@@ -206,11 +210,10 @@ def _selloff_part(payload: Payload) -> tuple[SkuSelloff, list[dict[str, Any]]]:
 # --- Reading, computing and keeping ----------------------------------------------------
 
 
-def _payloads(report: str, skus: Iterable[SKU] | None) -> list[Payload]:
+def _payloads(report: str, today: dt.date, skus: Iterable[SKU] | None) -> list[Payload]:
     """The kept part of ``report`` of every SKU in scope, sorted by code as the report
     sorts its SKUs: read in one statement when all are kept, else the missing ones
     computed (and kept)."""
-    today = Horizon.of(None).day
     basis = _basis()
     scope = _scope(skus)
     found = _read(report, today, basis, scope)
