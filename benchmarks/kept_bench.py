@@ -1,6 +1,6 @@
 """Time the SKU and sell-off reports as of today with their rows kept per SKU.
 
-    .venv/bin/python benchmarks/kept_bench.py [--runs 3] [--record-events] [--markdown]
+    .venv/bin/python benchmarks/kept_bench.py [--runs 3] [--record-events] [--only NAME ...]
 
 For ``/reports/skus/``, ``/reports/selloff/`` and ``manage.py report skus|selloff
 --format csv`` (in process): **cold** (nothing kept: every SKU computed, then kept),
@@ -54,6 +54,7 @@ def main() -> None:
         "--record-events", action="store_true", help="also time after one recorded event"
     )
     parser.add_argument("--markdown", action="store_true", help="print a markdown table")
+    parser.add_argument("--only", nargs="*", default=None, help="names to time (substrings)")
     options = parser.parse_args()
     User = get_user_model()
     user, _ = User.objects.get_or_create(
@@ -97,6 +98,8 @@ def main() -> None:
     rows = []
     try:
         for name, action in targets:
+            if options.only and not any(word in name for word in options.only):
+                continue
             results = {"cold": timed(action, kept_reports_forget)}
             action()
             results["warm"] = timed(action, lambda: None)
