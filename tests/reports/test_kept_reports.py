@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import services
-from articles.models import Allocation, Article, EventKind, Status, Store
+from articles.models import Allocation, Article, Event, EventKind, Status, Store
 from demo.generated import fleet_generate
 from interchange.imports import articles_import, events_import
+from interchange.imports.bulk import insert_rows
+from reports import views
 from reports.figures import (
     REPORT_COLUMNS,
     kept_reports_forget,
@@ -357,8 +359,6 @@ def test_a_report_that_cannot_lock_the_ledger_in_time_computes_and_keeps_nothing
 def test_the_selloff_page_reads_every_articles_state_alike_for_many_candidates(
     fleet, client, manager, monkeypatch
 ):
-    from reports import views
-
     client.force_login(manager)
     url = reverse("reports:selloff")
     by_number = client.get(url).context["rows"]
@@ -366,3 +366,20 @@ def test_the_selloff_page_reads_every_articles_state_alike_for_many_candidates(
     every_article = client.get(url).context["rows"]
     assert by_number == every_article
     assert any(row["condition"] for row in every_article)
+
+
+@postgresql_only
+def test_events_written_by_copy_alone_forget_their_sku(fleet):
+    """An import's COPY into the ledger fires the triggers by itself (without the
+    update of its articles' stored totals that follows it)."""
+    keep_both()
+    article = available_article()
+    note = Event(
+        article=article,
+        kind=EventKind.NOTE,
+        occurred_at=timezone.now() - dt.timedelta(minutes=30),
+        notes="Copied in",
+    )
+    insert_rows(Event, [note])
+    assert_forgotten_only(article.sku_id)
+    assert_kept_equals_computed()
