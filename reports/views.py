@@ -28,9 +28,9 @@ from .figures import (
     SkuSelloff,
     article_figures,
     figure_of,
-    selloff,
-    selloff_candidates,
-    sku_figures,
+    kept_selloff,
+    kept_selloff_candidates,
+    kept_sku_figures,
 )
 from .filters import ArticleFigureFilter
 from .formatting import render_csv
@@ -49,10 +49,15 @@ REPORTS_PERMISSION = "articles.view_money"
 ARTICLES_PER_PAGE = 50
 # The most articles one move to the sales allocation takes (a page holds 50).
 MOST_CHOSEN = 200
-# The reports over SKUs, by name: they take the same parameters.
+# Past this many sell-off candidates every article's state is read (one scan) rather
+# than the candidates' by number: a list of tens of thousands of numbers costs the
+# statement seconds to build and to plan.
+MANY_CANDIDATES = 1000
+# The reports over SKUs, by name: they take the same parameters. As of today with the
+# default parameters they read the rows kept per SKU (``reports.figures.kept``).
 SCOPED_REPORTS: dict[str, Callable[..., list[dict[str, Any]]]] = {
-    "skus": sku_figures,
-    "selloff": selloff_candidates,
+    "skus": kept_sku_figures,
+    "selloff": kept_selloff_candidates,
 }
 
 
@@ -205,7 +210,7 @@ class SelloffReportView(ReportView):
         still be moved to sales or sold (one statement for them all); the summary per
         SKU comes from the same reading of the ledger."""
         sku = parameters.get("sku")
-        found = selloff(
+        found = kept_selloff(
             as_of=parameters["as_of"],
             window_days=parameters["window_days"],
             skus=SKU.objects.filter(pk=sku.pk) if sku else None,
@@ -213,11 +218,12 @@ class SelloffReportView(ReportView):
         )
         self.summary = found.per_sku
         rows = found.candidates
+        articles = Article.objects.all()
+        if len(rows) <= MANY_CANDIDATES:
+            articles = articles.filter(number__in=[row["number"] for row in rows])
         now = {
             article["number"]: article
-            for article in Article.objects.filter(
-                number__in=[row["number"] for row in rows]
-            ).values("number", "condition", "allocation", "status")
+            for article in articles.values("number", "condition", "allocation", "status")
         }
         for row in rows:
             article = now.get(row["number"], {})

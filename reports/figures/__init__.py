@@ -6,7 +6,8 @@ number of articles: ``ledger`` is the per-article pass over the events, ``skus``
 the sweep for the peaks on order and the latest purchase prices, and Python finishes
 over one row per article (day counts as exact decimals in ``amounts``, medians and
 Kaplan–Meier in ``survival``). ``dialect`` holds what differs between PostgreSQL and
-SQLite, ``reading`` how a report's statements run.
+SQLite, ``reading`` how a report's statements run. ``kept`` keeps each SKU's part of
+the SKU and sell-off reports as of today, which the pages and ``manage.py report`` read.
 """
 
 from .articles import article_figures
@@ -23,6 +24,7 @@ from .declarations import (
     figure_of,
 )
 from .horizon import FIRST_AS_OF, LAST_AS_OF, MAX_WINDOW_DAYS
+from .kept import kept_reports_forget, kept_selloff, kept_selloff_candidates, kept_sku_figures
 from .monthly import fleet_monthly_totals
 from .selloff import Selloff, SkuSelloff, selloff, selloff_candidates
 from .skus import sku_figures
@@ -43,6 +45,10 @@ __all__ = [
     "article_figures",
     "figure_of",
     "fleet_monthly_totals",
+    "kept_reports_forget",
+    "kept_selloff",
+    "kept_selloff_candidates",
+    "kept_sku_figures",
     "Selloff",
     "SkuSelloff",
     "selloff",

@@ -133,9 +133,12 @@ def _sku_figure(
     revenue = sum((row.revenue for row in rows), ZERO.quantize(CENT))
     expenses = sum((row.expenses for row in rows), ZERO.quantize(CENT))
     disposed = [row for row in rows if row.disposed is not None]
-    utilizations = [
+    # Summed smallest first: a sum of decimals rounds at 28 digits, so the order of the
+    # rows (which the database's plan decides) must not decide its last digit; a SKU's
+    # figures are then the same in a report of any set of SKUs (``kept``).
+    utilizations = sorted(
         (row.usage_seconds / row.owned_seconds) for row in rows if row.owned_seconds > 0
-    ]
+    )
     lifetimes = [
         ((row.disposed - row.start) if row.disposed is not None else row.owned_seconds)
         for row in rows

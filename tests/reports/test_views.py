@@ -20,7 +20,10 @@ pytestmark = pytest.mark.django_db
 
 REPORTS = ["reports:index", "reports:articles", "reports:skus", "reports:selloff"]
 PAGES = ["reports:dashboard", *REPORTS]
-MOST_QUERIES: dict[str, int] = {}
+# The first SKU or sell-off report of a day computes every SKU and keeps its rows
+# (``reports.figures.kept``: the lock, the rows read again under it, savepoints, the
+# keeping): more statements, still a fixed number.
+MOST_QUERIES: dict[str, int] = {"reports:skus": 30, "reports:selloff": 30}
 
 
 @pytest.fixture

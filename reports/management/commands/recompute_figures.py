@@ -1,5 +1,6 @@
 """``manage.py recompute_figures``: rebuild the stored per-article ledger totals, and
-forget the kept monthly totals of the overview (``reports.models.MonthlyRollup``).
+forget the kept monthly totals of the overview (``reports.models.MonthlyRollup``) and
+the kept SKU and sell-off reports (``reports.models.KeptSkuReport``).
 
 The services keep ``total_usage_count``, ``total_revenue``, ``total_expenses`` and
 ``total_sale_proceeds`` in the same transaction as every event; this command rebuilds
@@ -13,6 +14,7 @@ from tqdm import tqdm
 
 from articles.models import Article
 from articles.services import article_totals_refresh
+from reports.figures.kept import kept_reports_forget
 from reports.figures.monthly import monthly_rollup_rebuild
 
 
@@ -52,4 +54,8 @@ class Command(BaseCommand):
         forgotten = monthly_rollup_rebuild()
         self.stdout.write(
             f"Forgot the kept totals of {forgotten} months; the overview computes them again."
+        )
+        forgotten = kept_reports_forget()
+        self.stdout.write(
+            f"Forgot {forgotten} kept SKU report rows; the reports compute them again."
         )

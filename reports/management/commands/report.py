@@ -1,4 +1,9 @@
-"""``manage.py report articles|skus|selloff``: SPEC.md's figures as a table, CSV or JSON."""
+"""``manage.py report articles|skus|selloff``: SPEC.md's figures as a table, CSV or JSON.
+
+As of today without ``--window`` or ``--store``, ``skus`` and ``selloff`` read the rows
+kept per SKU on PostgreSQL and compute only the SKUs that changed
+(``reports.figures.kept``); the figures are the same either way.
+"""
 
 import datetime as dt
 
@@ -13,8 +18,8 @@ from reports.figures import (
     MAX_WINDOW_DAYS,
     REPORT_COLUMNS,
     article_figures,
-    selloff_candidates,
-    sku_figures,
+    kept_selloff_candidates,
+    kept_sku_figures,
 )
 from reports.formatting import render
 from skus.models import SKU
@@ -106,7 +111,7 @@ class Command(BaseCommand):
                 articles = Article.objects.filter(sku=sku)
             rows = article_figures(as_of=as_of, window_days=window, articles=articles, store=store)
         elif report == "skus":
-            rows = sku_figures(as_of=as_of, window_days=window, skus=skus, store=store)
+            rows = kept_sku_figures(as_of=as_of, window_days=window, skus=skus, store=store)
         else:
-            rows = selloff_candidates(as_of=as_of, window_days=window, skus=skus, store=store)
+            rows = kept_selloff_candidates(as_of=as_of, window_days=window, skus=skus, store=store)
         self.stdout.write(render(report_format, REPORT_COLUMNS[report], rows), ending="")

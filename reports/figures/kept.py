@@ -1,0 +1,363 @@
+"""The SKU figures and the sell-off as of today, kept per SKU between requests.
+
+At 100,000 articles ``sku_figures`` and ``selloff`` read two million events and take
+seconds, while a day's recordings touch a few SKUs. So the part of each report that
+belongs to one SKU (its row of ``sku_figures``; its candidates and its line of the
+summary of ``selloff``) is kept in ``reports.models.KeptSkuReport``, for the as-of date
+it was computed on (today) and the default parameters only: each SKU's own window,
+every store. The database forgets a SKU's rows as soon as anything they are made of
+changes (the triggers of migration ``reports/0002``: its events, its articles, the SKU,
+a store its articles are in), so a row that is there is fresh.
+
+A report as of today then reads the kept rows of the SKUs it covers, computes the
+missing ones with the same functions (``sku_reports``, ``selloff``) narrowed to those
+SKUs, and keeps them. A SKU's figures depend on its own articles and events only, so
+the rows of a report narrowed to some SKUs are those of the whole fleet's report: what
+is kept equals what is computed by construction, and the candidates are sorted again
+as ``selloff`` sorts them. ``tests/reports/test_kept_reports.py`` proves it.
+
+Rows are kept as monthly totals are (``monthly``): under a SHARE lock on the tables the
+triggers watch, taken before the snapshot that computes them, so that no write can
+slip in between their computing and their keeping. The lock is tried a few times
+without waiting (``_locked``: never a deadlock with a writer); when a write holds one
+of the tables each time, the missing rows are computed and shown but not kept. While the
+missing rows are computed, writers of those tables wait: at most once a day for the
+whole fleet (the first report of the day), otherwise for the few SKUs that changed.
+
+A past as-of date, a window or a store computes as before; so does SQLite, which keeps
+nothing (it has no such triggers here).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
+from django.db.models import JSONField, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from articles.models import Article, Event, Store
+from reports.models import KeptSkuReport
+from skus.models import SKU
+
+from .declarations import FRACTION, INTEGER, MONEY, REASONS, TEXT, figure_of
+from .dialect import table
+from .horizon import Horizon
+from .reading import named_rows
+from .selloff import Selloff, SkuSelloff, selloff
+from .skus import sku_figures, sku_reports
+
+SKUS = KeptSkuReport.Report.SKUS
+SELLOFF = KeptSkuReport.Report.SELLOFF
+# How often, and how far apart in seconds, a report tries to lock the tables the
+# triggers watch before it computes without keeping.
+LOCK_TRIES = 4
+LOCK_PAUSE = 0.05
+# Lock not available (NOWAIT), deadlock, serialization failure (another report kept the
+# same rows first, in REPEATABLE READ).
+GIVE_UP_STATES = ("55P03", "40P01", "40001")
+# What a change of forgets the kept rows (migration reports/0002): locked while keeping.
+WATCHED = (Event, Article, SKU, Store)
+
+Payload = dict[str, Any]
+
+
+def kept_sku_figures(
+    *,
+    as_of: dt.date | None = None,
+    window_days: int | None = None,
+    skus: QuerySet[SKU] | None = None,
+    store: Store | None = None,
+) -> list[dict[str, Any]]:
+    """``sku_figures``, from the kept rows when it is asked as of today with the default
+    parameters (``skus`` may narrow it) on PostgreSQL; computed otherwise."""
+    today = _kept_day(as_of, window_days, store)
+    if today is None:
+        return sku_figures(as_of=as_of, window_days=window_days, skus=skus, store=store)
+    return [_figures(payload) for payload in _payloads(SKUS, today, skus)]
+
+
+def kept_selloff(
+    *,
+    as_of: dt.date | None = None,
+    window_days: int | None = None,
+    skus: QuerySet[SKU] | None = None,
+    store: Store | None = None,
+) -> Selloff:
+    """``selloff``, from the kept rows when it is asked as of today with the default
+    parameters (``skus`` may narrow it) on PostgreSQL; computed otherwise."""
+    today = _kept_day(as_of, window_days, store)
+    if today is None:
+        return selloff(as_of=as_of, window_days=window_days, skus=skus, store=store)
+    candidates: list[dict[str, Any]] = []
+    per_sku = []
+    for payload in _payloads(SELLOFF, today, skus):
+        line, chosen = _selloff_part(payload)
+        per_sku.append(line)
+        candidates.extend(chosen)
+    # As ``selloff`` sorts them (numbers are unique, so the order is total).
+    candidates.sort(key=lambda candidate: (candidate["keep_margin"], candidate["number"]))
+    return Selloff(candidates=candidates, per_sku=per_sku)
+
+
+def kept_selloff_candidates(
+    *,
+    as_of: dt.date | None = None,
+    window_days: int | None = None,
+    skus: QuerySet[SKU] | None = None,
+    store: Store | None = None,
+) -> list[dict[str, Any]]:
+    """``selloff_candidates``, as ``kept_selloff`` finds them."""
+    return kept_selloff(as_of=as_of, window_days=window_days, skus=skus, store=store).candidates
+
+
+def kept_reports_forget() -> int:
+    """Forget every kept row (``recompute_figures``, after the ledger was changed with
+    the triggers off); the next report computes and keeps them again. Returns how many
+    were forgotten."""
+    deleted, _ = KeptSkuReport.objects.all().delete()
+    return deleted
+
+
+def _kept_day(
+    as_of: dt.date | None, window_days: int | None, store: Store | None
+) -> dt.date | None:
+    """Today, when the report asked for is kept: as of today (or no date), with the
+    default parameters, on PostgreSQL; else None."""
+    if connection.vendor != "postgresql" or window_days is not None or store is not None:
+        return None
+    today = Horizon.of(None).day
+    return today if as_of is None or as_of == today else None
+
+
+def _basis() -> str:
+    """The installation settings the figures depend on besides the database: rows kept
+    under others are not read (and are forgotten at the next keeping)."""
+    return (
+        f"zone={timezone.get_default_timezone()};window={settings.SELLOFF_WINDOW_DAYS};"
+        f"rate={settings.DEPRECIATION_RATE};hurdle={settings.RENEWAL_HURDLE_SHARE}"
+    )
+
+
+# --- The rows as JSON holds them, exactly --------------------------------------------
+
+_TYPES: dict[str, type] = {
+    MONEY: Decimal,
+    FRACTION: Decimal,
+    INTEGER: int,
+    TEXT: str,
+    REASONS: list,
+}
+
+
+def _encoded(name: str, value: Any) -> Any:
+    """A figure's value for JSON: amounts and fractions as their exact decimal text
+    (``Decimal(str(x))`` is ``x`` with its exponent), reasons as a list, None as null.
+    A value of another type than its figure's kind says is refused, not approximated."""
+    if value is None:
+        return None
+    kind = figure_of(name).kind
+    expected = _TYPES.get(kind)
+    fits = expected is not None and isinstance(value, expected) and not isinstance(value, bool)
+    if not fits:
+        raise TypeError(f"{name}: {value!r} is not a {kind} value; it cannot be kept.")
+    if expected is Decimal:
+        return str(value)
+    return list(value) if expected is list else value
+
+
+def _encoded_rows(rows: list[dict[str, Any]]) -> Payload:
+    """Rows of the same columns as their column names and lists of values (a JSON
+    object in ``jsonb`` does not keep the order of its keys)."""
+    columns = list(rows[0]) if rows else []
+    return {
+        "columns": columns,
+        "rows": [[_encoded(name, row[name]) for name in columns] for row in rows],
+    }
+
+
+def _decoded_rows(payload: Payload) -> list[dict[str, Any]]:
+    """The rows of ``_encoded_rows`` again. JSON gives back text, whole numbers, lists
+    and null as they were; only amounts and fractions are made decimals again, a
+    column at a time (a sell-off of 100,000 articles holds tens of thousands of rows)."""
+    columns = payload["columns"]
+    rows = payload["rows"]
+    if not rows:
+        return []
+    values = [list(column) for column in zip(*rows, strict=True)]
+    for index, name in enumerate(columns):
+        if _TYPES[figure_of(name).kind] is Decimal:
+            values[index] = [None if value is None else Decimal(value) for value in values[index]]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+def _figures(payload: Payload) -> dict[str, Any]:
+    (figures,) = _decoded_rows(payload)
+    return figures
+
+
+def _selloff_part(payload: Payload) -> tuple[SkuSelloff, list[dict[str, Any]]]:
+    return SkuSelloff(**payload["line"]), _decoded_rows(payload["candidates"])
+
+
+# --- Reading, computing and keeping ----------------------------------------------------
+
+
+def _payloads(report: str, today: dt.date, skus: Iterable[SKU] | None) -> list[Payload]:
+    """The kept part of ``report`` of every SKU in scope, sorted by code as the report
+    sorts its SKUs: read in one statement when all are kept, else the missing ones
+    computed (and kept)."""
+    basis = _basis()
+    scope = _scope(skus)
+    found = _read(report, today, basis, scope)
+    if any(payload is None for _, _, payload in found):
+        found = _computed(report, today, basis, scope, whole_fleet=skus is None)
+    return [payload for _, _, payload in sorted(found, key=lambda item: item[1])]
+
+
+def _scope(skus: Iterable[SKU] | None) -> Q:
+    if skus is None:
+        return Q()
+    if isinstance(skus, QuerySet):
+        return Q(pk__in=skus.values("pk"))
+    return Q(pk__in=[sku.pk for sku in skus])
+
+
+def _read(report: str, today: dt.date, basis: str, scope: Q) -> list[tuple[int, str, Any]]:
+    """(id, code, kept part or None) of every SKU in scope: one statement."""
+    kept = KeptSkuReport.objects.filter(
+        sku=OuterRef("pk"), report=report, as_of=today, basis=basis
+    ).values("rows")[:1]
+    return list(
+        SKU.objects.filter(scope)
+        .annotate(kept=Subquery(kept, output_field=JSONField()))
+        .values_list("pk", "code", "kept")
+    )
+
+
+def _computed(
+    report: str, today: dt.date, basis: str, scope: Q, *, whole_fleet: bool
+) -> list[tuple[int, str, Any]]:
+    """Every SKU in scope with its part, the missing ones computed and, when the lock
+    came in time, kept: read again under the lock, since rows may have been kept or
+    forgotten since the first reading."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost:
+            # One snapshot for the reading and the computing, also when the lock does
+            # not come; taken after the lock (LOCK TABLE takes none).
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        locked = _locked(outermost=outermost)
+        found = _read(report, today, basis, scope)
+        missing = [(pk, code) for pk, code, payload in found if payload is None]
+        if not missing:
+            return found
+        # Most of the fleet is computed as the whole fleet's report, which tunes its
+        # transaction (``reading``); the SKUs still kept are kept again, the same.
+        everything = whole_fleet and 2 * len(missing) > len(found)
+        narrowed = None if everything else SKU.objects.filter(pk__in=[pk for pk, _ in missing])
+        compute = _computed_skus if report == SKUS else _computed_selloff
+        computed = compute(today, narrowed, {pk: code for pk, code, _ in found})
+        if locked:
+            _keep(report, today, basis, computed)
+    # Without the lock in a READ COMMITTED caller's transaction, a SKU deleted or
+    # renamed between the statements is left out of this one answer.
+    every = [(pk, code, computed.get(pk, payload)) for pk, code, payload in found]
+    return [(pk, code, payload) for pk, code, payload in every if payload is not None]
+
+
+def _computed_skus(
+    today: dt.date, skus: QuerySet[SKU] | None, codes: dict[int, str]
+) -> dict[int, Payload]:
+    """Each SKU's row of ``sku_figures`` (the same function's reports), encoded."""
+    _, reports = sku_reports(as_of=today, window_days=None, skus=skus, store=None, report="skus")
+    return {report.sku.pk: _encoded_rows([report.figures]) for report in reports}
+
+
+def _computed_selloff(
+    today: dt.date, skus: QuerySet[SKU] | None, codes: dict[int, str]
+) -> dict[int, Payload]:
+    """Each SKU's line of ``selloff`` and its candidates, encoded."""
+    found = selloff(as_of=today, skus=skus)
+    chosen: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for candidate in found.candidates:
+        chosen[candidate["sku_code"]].append(candidate)
+    pk_of_code = {code: pk for pk, code in codes.items()}
+    return {
+        pk_of_code[line.code]: {
+            "line": asdict(line),
+            "candidates": _encoded_rows(chosen[line.code]),
+        }
+        for line in found.per_sku
+        if line.code in pk_of_code
+    }
+
+
+def _locked(*, outermost: bool) -> bool:
+    """Lock the tables the triggers watch against writes (SHARE: readers go on); False
+    when a write held one of them at each of ``LOCK_TRIES`` tries, or when the caller's
+    transaction is not READ COMMITTED (its snapshot may be older than the lock).
+
+    Each try takes every table or none (NOWAIT, in a savepoint), so the report never
+    waits while holding one of them: no deadlock with a writer, and writers wait only
+    while rows are computed, not while the report waits for its turn."""
+    with connection.cursor() as cursor:
+        if not outermost:
+            cursor.execute("SELECT current_setting('transaction_isolation') AS isolation")
+            if named_rows(cursor)[0]["isolation"] != "read committed":
+                return False
+        tables = ", ".join(table(model) for model in WATCHED)
+        for attempt in range(LOCK_TRIES):
+            if attempt:
+                time.sleep(LOCK_PAUSE)
+            try:
+                with transaction.atomic():
+                    cursor.execute(f"LOCK TABLE {tables} IN SHARE MODE NOWAIT")
+            except OperationalError as error:
+                if _state(error) not in GIVE_UP_STATES:
+                    raise
+            else:
+                return True
+    return False
+
+
+def _keep(report: str, today: dt.date, basis: str, computed: dict[int, Payload]) -> None:
+    """Keep ``computed`` and forget what was kept for another day or other settings.
+    When another report kept the same rows first (both under the lock, so with the same
+    figures), this one leaves them."""
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            KeptSkuReport.objects.exclude(as_of=today, basis=basis).delete()
+            KeptSkuReport.objects.bulk_create(
+                [
+                    KeptSkuReport(
+                        sku_id=pk,
+                        report=report,
+                        as_of=today,
+                        basis=basis,
+                        rows=rows,
+                        computed_at=now,
+                    )
+                    for pk, rows in computed.items()
+                ],
+                update_conflicts=True,
+                unique_fields=["sku", "report"],
+                update_fields=["as_of", "basis", "rows", "computed_at"],
+            )
+    except OperationalError as error:
+        if _state(error) not in GIVE_UP_STATES:
+            raise
+
+
+def _state(error: BaseException) -> str | None:
+    """The SQLSTATE of a database error (the driver's error is its cause)."""
+    return getattr(error.__cause__, "sqlstate", None)
