@@ -26,9 +26,9 @@ the figures belong in docs/performance.md.
 """
 
 import argparse
-import io
 import csv
 import datetime as dt
+import io
 import os
 import re
 import secrets
