@@ -15,8 +15,8 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from reports.figures import sku_figures
 from reports.figures.declarations import figure_of
+from reports.figures.kept import kept_sku_figures
 from reports.figures.skus import sku_reports
 
 from .charts import SkuCharts
@@ -73,8 +73,9 @@ class SKUListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin,
         if table.money:
             on_page = [row.record for row in table.page.object_list]
             if on_page:
-                # sku_figures takes a list too (its docstring); its annotation names a QuerySet.
-                rows = sku_figures(as_of=timezone.localdate(), skus=on_page)  # type: ignore[arg-type]
+                # As of today: the day's kept rows where there are (reports.figures.kept).
+                skus = SKU.objects.filter(pk__in=[sku.pk for sku in on_page])
+                rows = kept_sku_figures(as_of=timezone.localdate(), skus=skus)
                 table.figures = {row["sku_code"]: row for row in rows}
         return table
 

@@ -139,7 +139,9 @@ def test_the_list_runs_the_same_queries_for_25_skus_as_for_60(
     with django_assert_max_num_queries(len(few)):
         response = as_manager.get(LIST)
     assert len(response.context["table"].page.object_list) == 50
-    assert len(few) <= 12
+    # On PostgreSQL the first list of the day also keeps the SKUs' figures (a lock,
+    # a second read, the insert): a fixed number of statements more.
+    assert len(few) <= 30
 
 
 def test_the_list_filters_by_words_and_by_catalog(as_viewer, fleet):
