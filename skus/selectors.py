@@ -2,7 +2,6 @@
 articles, and the catalog items that use a SKU."""
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 
 from articles.models import Article, Event, Status
 from catalog_link.models import CatalogItem
@@ -23,10 +22,9 @@ STATUS_COUNTS: tuple[tuple[str, str], ...] = (
 
 
 def _open_usage_of_joined_article() -> Exists:
-    """Whether the article joined to the SKU has a usage open now."""
-    return Exists(
-        Event.objects.usages().open_at(timezone.now()).filter(article_id=OuterRef("articles__pk"))
-    )
+    """Whether the article joined to the SKU has a usage open now: without an end, as
+    ``Article.objects.on_order()`` reads it, from the partial index of open usages."""
+    return Exists(Event.objects.usages().open().filter(article_id=OuterRef("articles__pk")))
 
 
 def skus_with_counts() -> SKUQuerySet:
@@ -52,7 +50,7 @@ def skus_with_counts() -> SKUQuerySet:
 
 def sku_articles(sku: SKU) -> QuerySet[Article]:
     """The SKU's articles with their store, each marked whether it is on order now."""
-    open_usage = Event.objects.usages().open_at(timezone.now()).filter(article_id=OuterRef("pk"))
+    open_usage = Event.objects.usages().open().filter(article_id=OuterRef("pk"))
     return (
         sku.articles.select_related("store")
         .annotate(on_order=Exists(open_usage))
