@@ -16,6 +16,9 @@ SERVE_WORKERS ?= 3
 SERVE_ENV := DJANGO_SETTINGS_MODULE=inventory_site.settings.production DJANGO_HTTPS=false \
 	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
 
+# make test measures coverage; PYTEST_COVERAGE= leaves it out (CI's PostgreSQL run).
+PYTEST_COVERAGE ?= --cov --cov-report=term:skip-covered
+
 .PHONY: install run serve test lint typecheck format benchmark
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -60,7 +63,7 @@ typecheck: install
 test: lint typecheck
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(PRODUCTION_CHECK_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
-	$(BIN)/pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_COVERAGE) $(PYTEST_ARGS)
 
 # Timings at realistic scale on the PostgreSQL server at 127.0.0.1:5432 (see benchmarks/);
 # the load test serves on loopback only (docs/performance.md).
