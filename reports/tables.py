@@ -48,7 +48,20 @@ class ColumnSet:
 
 
 ARTICLE = ("number", "sku_code", "store", "status", "condition")
+ARTICLE_USE = ("usage_count", "usage_days", "owned_days", "utilization")
+ARTICLE_MONEY = (
+    "revenue",
+    "expenses",
+    "net",
+    "payback_ratio",
+    "paid_back_on",
+    "sale_proceeds",
+    "lifetime_profit",
+    "dollar_utilization",
+    "estimated_value",
+)
 SKU = ("sku_code", "sku_name")
+SKU_MONEY = ("revenue", "expenses", "net", "purchase_total", "revenue_per_article")
 # The sell-off page's own columns, not figures: a checkbox and a link to record a sale.
 OWN_COLUMNS = frozenset({"choose", "record_sale"})
 CANDIDATE = ("choose", "number", "sku_code", "store", "condition")
@@ -70,7 +83,7 @@ COLUMN_SETS: dict[str, tuple[ColumnSet, ...]] = {
             "Use",
             (
                 ColumnGroup("Article", ARTICLE),
-                ColumnGroup("Use", ("usage_count", "usage_days", "owned_days", "utilization")),
+                ColumnGroup("Use", ARTICLE_USE),
             ),
         ),
         ColumnSet(
@@ -78,20 +91,7 @@ COLUMN_SETS: dict[str, tuple[ColumnSet, ...]] = {
             "Money",
             (
                 ColumnGroup("Article", ("number", "sku_code", "status")),
-                ColumnGroup(
-                    "Money",
-                    (
-                        "revenue",
-                        "expenses",
-                        "net",
-                        "payback_ratio",
-                        "paid_back_on",
-                        "sale_proceeds",
-                        "lifetime_profit",
-                        "dollar_utilization",
-                        "estimated_value",
-                    ),
-                ),
+                ColumnGroup("Money", ARTICLE_MONEY),
             ),
         ),
         ColumnSet(
@@ -99,21 +99,8 @@ COLUMN_SETS: dict[str, tuple[ColumnSet, ...]] = {
             "All",
             (
                 ColumnGroup("Article", ARTICLE),
-                ColumnGroup("Use", ("usage_count", "usage_days", "owned_days", "utilization")),
-                ColumnGroup(
-                    "Money",
-                    (
-                        "revenue",
-                        "expenses",
-                        "net",
-                        "payback_ratio",
-                        "paid_back_on",
-                        "sale_proceeds",
-                        "lifetime_profit",
-                        "dollar_utilization",
-                        "estimated_value",
-                    ),
-                ),
+                ColumnGroup("Use", ARTICLE_USE),
+                ColumnGroup("Money", ARTICLE_MONEY),
             ),
         ),
     ),
@@ -155,10 +142,7 @@ COLUMN_SETS: dict[str, tuple[ColumnSet, ...]] = {
             "Money",
             (
                 ColumnGroup("SKU", SKU),
-                ColumnGroup(
-                    "Money",
-                    ("revenue", "expenses", "net", "purchase_total", "revenue_per_article"),
-                ),
+                ColumnGroup("Money", SKU_MONEY),
                 ColumnGroup(
                     "Renewal",
                     ("replacement_price", "challenger_net_per_day", "renewal_hurdle"),
@@ -199,10 +183,7 @@ COLUMN_SETS: dict[str, tuple[ColumnSet, ...]] = {
                         "retired",
                     ),
                 ),
-                ColumnGroup(
-                    "Money",
-                    ("revenue", "expenses", "net", "purchase_total", "revenue_per_article"),
-                ),
+                ColumnGroup("Money", SKU_MONEY),
                 ColumnGroup(
                     "Life",
                     (
