@@ -68,3 +68,31 @@ class KeptSkuReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} of SKU {self.sku_id} as of {self.as_of}"
+
+
+class KeptCandidate(models.Model):
+    """One sell-off candidate of a SKU's kept sell-off part, as a row of its own, so that
+    a page of the candidates is read in the sell-off's order (``keep_margin``, then
+    ``number``) or another, and paged, by the database. ``figures`` holds every column
+    of the sell-off by name, encoded as in ``KeptSkuReport.rows``. Forgotten with its
+    kept part: on PostgreSQL its foreign key deletes it with that row (migration 0003),
+    also when the triggers forget the part."""
+
+    kept = models.ForeignKey(
+        KeptSkuReport, on_delete=models.CASCADE, related_name="candidates", db_constraint=False
+    )
+    number = models.CharField(max_length=64)
+    # Money to the cent, as the sell-off computes it: sorted here exactly as there.
+    keep_margin = models.DecimalField(max_digits=20, decimal_places=2)
+    figures = models.JSONField()
+    # The article now, for what may be done with it: any change of the article forgets
+    # its SKU's kept part, and with it this row.
+    condition = models.CharField(max_length=16)
+    sellable = models.BooleanField()
+    choosable = models.BooleanField()
+
+    class Meta:
+        indexes = [models.Index(fields=["keep_margin", "number"], name="kept_candidate_order")]
+
+    def __str__(self) -> str:
+        return f"{self.number} (kept sell-off candidate)"

@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -342,6 +345,19 @@ class RecordSaleColumn(tables.Column):
         return format_html('<a href="{}?kind=sale">Record sale</a>', url)
 
 
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are, for rows that a query would have to
+    read to count (``figures_table`` over kept sell-off candidates)."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int, **kwargs: Any):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
 class FiguresTable(tables.Table):
     """A table with one column per figure; built by ``figures_table``. ``groups`` are
     the headings above its columns: (label, number of columns)."""
@@ -355,25 +371,38 @@ class FiguresTable(tables.Table):
 
 def figures_table(
     choice: ColumnSet,
-    rows: list[dict[str, Any]],
+    rows: Sequence[Any] | QuerySet[Any, Any],
     *,
     orderable: bool = True,
     own_columns: Mapping[str, tables.Column] | None = None,
+    tie_break: tuple[str, ...] = (),
     **kwargs: Any,
 ) -> FiguresTable:
-    """The table of ``choice``'s columns over ``rows``. A column that is not a figure
-    (``choose``, ``record_sale``) is shown only when ``own_columns`` gives it (the
-    user may use it), and leaves its group's heading one column narrower."""
+    """The table of ``choice``'s columns over ``rows`` (a list, or a query that the
+    database sorts and pages). A column that is not a figure (``choose``,
+    ``record_sale``) is shown only when ``own_columns`` gives it (the user may use it),
+    and leaves its group's heading one column narrower. Rows equal in the column the
+    user sorts by are ordered by ``tie_break``, so that pages follow each other."""
     own = own_columns or {}
     groups = [
         (group.label, [name for name in group.columns if name in own or name not in OWN_COLUMNS])
         for group in choice.groups
     ]
     names = [name for _, columns in groups for name in columns]
+    request = kwargs.pop("request", None)
     table = FiguresTable(
         rows,
         extra_columns=[
-            (name, own[name] if name in own else FigureColumn(name, orderable=orderable))
+            (
+                name,
+                own[name]
+                if name in own
+                else FigureColumn(
+                    name,
+                    orderable=orderable,
+                    order_by=(name, *(key for key in tie_break if key != name)),
+                ),
+            )
             for name in names
         ],
         sequence=names,
@@ -381,4 +410,7 @@ def figures_table(
         **kwargs,
     )
     table.groups = [(label, len(columns)) for label, columns in groups if columns]
+    if request is not None:
+        # The order from the query string (``?sort=``); the caller pages the table.
+        tables.RequestConfig(request, paginate=False).configure(table)
     return table

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -28,8 +29,8 @@ from .figures import (
     SkuSelloff,
     article_figures,
     figure_of,
-    kept_selloff,
     kept_selloff_candidates,
+    kept_selloff_listing,
     kept_sku_figures,
 )
 from .filters import ArticleFigureFilter
@@ -40,6 +41,8 @@ from .tables import (
     OWN_COLUMNS,
     ChooseColumn,
     ColumnSet,
+    CountedPaginator,
+    FiguresTable,
     RecordSaleColumn,
     column_set,
     figures_table,
@@ -119,6 +122,10 @@ class ReportView(ColumnChoiceMixin, LoginRequiredMixin, PermissionRequiredMixin,
 
     permission_required = REPORTS_PERMISSION
     form_class = ScopedReportParametersForm
+    # The order of rows equal in the column the user sorts by (``figures_table``).
+    tie_break: tuple[str, ...] = ()
+    # How many rows ``page_rows`` gave, when it knows without a count by the database.
+    row_count: int | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -148,31 +155,45 @@ class ReportView(ColumnChoiceMixin, LoginRequiredMixin, PermissionRequiredMixin,
         """The page's columns that are not figures, those the user may use."""
         return {}
 
-    def page_context(
-        self, parameters: dict[str, Any], rows: list[dict[str, Any]]
-    ) -> dict[str, Any]:
+    def page_context(self, parameters: dict[str, Any], table: FiguresTable) -> dict[str, Any]:
         """What a report's page shows besides its table."""
         return {}
+
+    def page_rows(self, parameters: dict[str, Any]) -> Sequence[Any] | QuerySet[Any, Any]:
+        """What the page's table shows: ``rows`` unless a report pages in the database."""
+        return self.rows(parameters)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = self.get_form()
         valid = not form.is_bound or form.is_valid()
         parameters = self.parameters(form)
-        rows = self.rows(parameters) if valid else []
         if request.GET.get("download") == "csv" and valid:
             as_of = parameters["as_of"].isoformat()
+            rows = self.rows(parameters)
             return csv_download(f"{self.report_name}-{as_of}.csv", self.columns, rows)
         choice = self.column_choice()
-        table = figures_table(choice, rows, request=request, own_columns=self.own_columns())
-        table.paginate(page=page_number(request, len(rows)), per_page=ARTICLES_PER_PAGE)
+        table = figures_table(
+            choice,
+            self.page_rows(parameters) if valid else [],
+            request=request,
+            own_columns=self.own_columns(),
+            tie_break=self.tie_break,
+        )
+        count = self.row_count if self.row_count is not None else len(table.data)
+        table.paginate(
+            paginator_class=CountedPaginator,
+            count=count,
+            page=page_number(request, count),
+            per_page=ARTICLES_PER_PAGE,
+        )
         return self.render_to_response(
             self.get_context_data(
                 form=form,
                 table=table,
-                rows=rows,
+                count=count,
                 page_obj=table.page,
                 **self.column_context(choice),
-                **(self.page_context(parameters, rows) if valid else {}),
+                **(self.page_context(parameters, table) if valid else {}),
                 **parameters,
             )
         )
@@ -189,6 +210,7 @@ class SelloffReportView(ReportView):
 
     template_name = "reports/selloff.html"
     report_name = "selloff"
+    tie_break = ("keep_margin", "number")
     summary: list[SkuSelloff] = []
 
     def can_move(self) -> bool:
@@ -205,19 +227,23 @@ class SelloffReportView(ReportView):
             own["record_sale"] = RecordSaleColumn()
         return own
 
-    def rows(self, parameters: dict[str, Any]) -> list[dict[str, Any]]:
-        """The candidates, each with its article's condition now and whether it may
-        still be moved to sales or sold (one statement for them all); the summary per
-        SKU comes from the same reading of the ledger."""
+    def page_rows(self, parameters: dict[str, Any]) -> Sequence[Any] | QuerySet[Any, Any]:
+        """The candidates with the summary per SKU from the same reading of the ledger:
+        kept rows, which the database pages, or every candidate computed now, each with
+        its article's condition now and whether it may still be moved to sales or sold
+        (one statement for them all)."""
         sku = parameters.get("sku")
-        found = kept_selloff(
+        listing = kept_selloff_listing(
             as_of=parameters["as_of"],
             window_days=parameters["window_days"],
             skus=SKU.objects.filter(pk=sku.pk) if sku else None,
             store=parameters.get("store"),
         )
-        self.summary = found.per_sku
-        rows = found.candidates
+        self.summary = listing.per_sku
+        rows = listing.candidates
+        if isinstance(rows, QuerySet):
+            self.row_count = sum(line.candidates for line in listing.per_sku)
+            return rows
         articles = Article.objects.all()
         if len(rows) <= MANY_CANDIDATES:
             articles = articles.filter(number__in=[row["number"] for row in rows])
@@ -233,9 +259,7 @@ class SelloffReportView(ReportView):
             row["choosable"] = in_fleet and article["allocation"] == Allocation.RENTAL
         return rows
 
-    def page_context(
-        self, parameters: dict[str, Any], rows: list[dict[str, Any]]
-    ) -> dict[str, Any]:
+    def page_context(self, parameters: dict[str, Any], table: FiguresTable) -> dict[str, Any]:
         summary = self.summary
         return {
             "summary": summary,
@@ -248,7 +272,7 @@ class SelloffReportView(ReportView):
             },
             "can_move": self.can_move(),
             "can_sell": self.can_sell(),
-            "choosable": any(row["choosable"] for row in rows),
+            "choosable": any(row.record["choosable"] for row in table.page.object_list),
         }
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

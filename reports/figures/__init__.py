@@ -24,7 +24,14 @@ from .declarations import (
     figure_of,
 )
 from .horizon import FIRST_AS_OF, LAST_AS_OF, MAX_WINDOW_DAYS
-from .kept import kept_reports_forget, kept_selloff, kept_selloff_candidates, kept_sku_figures
+from .kept import (
+    SelloffListing,
+    kept_reports_forget,
+    kept_selloff,
+    kept_selloff_candidates,
+    kept_selloff_listing,
+    kept_sku_figures,
+)
 from .monthly import fleet_monthly_totals
 from .selloff import Selloff, SkuSelloff, selloff, selloff_candidates
 from .skus import sku_figures
@@ -48,8 +55,10 @@ __all__ = [
     "kept_reports_forget",
     "kept_selloff",
     "kept_selloff_candidates",
+    "kept_selloff_listing",
     "kept_sku_figures",
     "Selloff",
+    "SelloffListing",
     "SkuSelloff",
     "selloff",
     "selloff_candidates",

@@ -34,8 +34,7 @@ import datetime as dt
 import time
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict
-from decimal import Decimal
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.conf import settings
@@ -44,12 +43,13 @@ from django.db.models import JSONField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from articles.models import Article, Event, Store
-from reports.models import KeptSkuReport
+from reports.models import KeptCandidate, KeptSkuReport
 from skus.models import SKU
 
-from .declarations import FRACTION, INTEGER, MONEY, REASONS, TEXT, figure_of
 from .dialect import table
 from .horizon import Horizon
+from .kept_candidates import candidate_listing, candidates_keep, candidates_read
+from .kept_encoding import Payload, decoded_rows, encoded_rows
 from .reading import named_rows
 from .selloff import Selloff, SkuSelloff, selloff
 from .skus import sku_figures, sku_reports
@@ -65,8 +65,8 @@ LOCK_PAUSE = 0.05
 GIVE_UP_STATES = ("55P03", "40P01", "40001")
 # What a change of forgets the kept rows (migration reports/0002): locked while keeping.
 WATCHED = (Event, Article, SKU, Store)
-
-Payload = dict[str, Any]
+# The key under which a part read from the database names its row.
+PART = "part"
 
 
 def kept_sku_figures(
@@ -96,15 +96,55 @@ def kept_selloff(
     today = _kept_day(as_of, window_days, store)
     if today is None:
         return selloff(as_of=as_of, window_days=window_days, skus=skus, store=store)
-    candidates: list[dict[str, Any]] = []
-    per_sku = []
-    for payload in _payloads(SELLOFF, today, skus):
-        line, chosen = _selloff_part(payload)
-        per_sku.append(line)
-        candidates.extend(chosen)
-    # As ``selloff`` sorts them (numbers are unique, so the order is total).
-    candidates.sort(key=lambda candidate: (candidate["keep_margin"], candidate["number"]))
-    return Selloff(candidates=candidates, per_sku=per_sku)
+    parts = _payloads(SELLOFF, today, skus)
+    kept = {payload[PART]: payload["line"]["candidates"] for payload in parts if PART in payload}
+    candidates, counts = candidates_read(kept) if kept else ([], {})
+    if any(counts.get(part, 0) != expected for part, expected in kept.items()):
+        # A part was forgotten (and perhaps kept anew) between its line and its
+        # candidates: this once, the whole answer is computed.
+        return selloff(as_of=today, skus=skus)
+    computed_now = [
+        candidate
+        for payload in parts
+        if PART not in payload
+        for candidate in decoded_rows(payload["candidates"])
+    ]
+    if computed_now:
+        candidates.extend(computed_now)
+        # As ``selloff`` sorts them (numbers are unique, so the order is total).
+        candidates.sort(key=lambda candidate: (candidate["keep_margin"], candidate["number"]))
+    return Selloff(candidates=candidates, per_sku=[_line(payload) for payload in parts])
+
+
+@dataclass(frozen=True)
+class SelloffListing:
+    """The sell-off for a page: the line of every SKU in scope, and the candidates
+    either as kept rows that the database sorts and pages (``candidate_listing``) or,
+    when they were computed for this request, as ``selloff`` lists them."""
+
+    per_sku: list[SkuSelloff]
+    candidates: QuerySet[KeptCandidate, dict[str, Any]] | list[dict[str, Any]]
+
+
+def kept_selloff_listing(
+    *,
+    as_of: dt.date | None = None,
+    window_days: int | None = None,
+    skus: QuerySet[SKU] | None = None,
+    store: Store | None = None,
+) -> SelloffListing:
+    """The sell-off as a page lists it: from the kept rows as of today with the default
+    parameters on PostgreSQL, once every SKU in scope is kept; computed otherwise."""
+    today = _kept_day(as_of, window_days, store)
+    if today is not None:
+        parts = _payloads(SELLOFF, today, skus)
+        if all(PART in payload for payload in parts):
+            return SelloffListing(
+                per_sku=[_line(payload) for payload in parts],
+                candidates=candidate_listing(payload[PART] for payload in parts),
+            )
+    found = kept_selloff(as_of=as_of, window_days=window_days, skus=skus, store=store)
+    return SelloffListing(per_sku=found.per_sku, candidates=found.candidates)
 
 
 def kept_selloff_candidates(
@@ -146,65 +186,13 @@ def _basis() -> str:
     )
 
 
-# --- The rows as JSON holds them, exactly --------------------------------------------
-
-_TYPES: dict[str, type] = {
-    MONEY: Decimal,
-    FRACTION: Decimal,
-    INTEGER: int,
-    TEXT: str,
-    REASONS: list,
-}
-
-
-def _encoded(name: str, value: Any) -> Any:
-    """A figure's value for JSON: amounts and fractions as their exact decimal text
-    (``Decimal(str(x))`` is ``x`` with its exponent), reasons as a list, None as null.
-    A value of another type than its figure's kind says is refused, not approximated."""
-    if value is None:
-        return None
-    kind = figure_of(name).kind
-    expected = _TYPES.get(kind)
-    fits = expected is not None and isinstance(value, expected) and not isinstance(value, bool)
-    if not fits:
-        raise TypeError(f"{name}: {value!r} is not a {kind} value; it cannot be kept.")
-    if expected is Decimal:
-        return str(value)
-    return list(value) if expected is list else value
-
-
-def _encoded_rows(rows: list[dict[str, Any]]) -> Payload:
-    """Rows of the same columns as their column names and lists of values (a JSON
-    object in ``jsonb`` does not keep the order of its keys)."""
-    columns = list(rows[0]) if rows else []
-    return {
-        "columns": columns,
-        "rows": [[_encoded(name, row[name]) for name in columns] for row in rows],
-    }
-
-
-def _decoded_rows(payload: Payload) -> list[dict[str, Any]]:
-    """The rows of ``_encoded_rows`` again. JSON gives back text, whole numbers, lists
-    and null as they were; only amounts and fractions are made decimals again, a
-    column at a time (a sell-off of 100,000 articles holds tens of thousands of rows)."""
-    columns = payload["columns"]
-    rows = payload["rows"]
-    if not rows:
-        return []
-    values = [list(column) for column in zip(*rows, strict=True)]
-    for index, name in enumerate(columns):
-        if _TYPES[figure_of(name).kind] is Decimal:
-            values[index] = [None if value is None else Decimal(value) for value in values[index]]
-    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
-
-
 def _figures(payload: Payload) -> dict[str, Any]:
-    (figures,) = _decoded_rows(payload)
+    (figures,) = decoded_rows(payload)
     return figures
 
 
-def _selloff_part(payload: Payload) -> tuple[SkuSelloff, list[dict[str, Any]]]:
-    return SkuSelloff(**payload["line"]), _decoded_rows(payload["candidates"])
+def _line(payload: Payload) -> SkuSelloff:
+    return SkuSelloff(**payload["line"])
 
 
 # --- Reading, computing and keeping ----------------------------------------------------
@@ -231,15 +219,23 @@ def _scope(skus: Iterable[SKU] | None) -> Q:
 
 
 def _read(report: str, today: dt.date, basis: str, scope: Q) -> list[tuple[int, str, Any]]:
-    """(id, code, kept part or None) of every SKU in scope: one statement."""
+    """(id, code, kept part or None) of every SKU in scope: one statement. A part read
+    here names its row (``PART``), where its sell-off candidates are kept."""
     kept = KeptSkuReport.objects.filter(
         sku=OuterRef("pk"), report=report, as_of=today, basis=basis
-    ).values("rows")[:1]
-    return list(
+    ).values("rows", "pk")[:1]
+    found = (
         SKU.objects.filter(scope)
-        .annotate(kept=Subquery(kept, output_field=JSONField()))
-        .values_list("pk", "code", "kept")
+        .annotate(
+            kept=Subquery(kept.values("rows"), output_field=JSONField()),
+            part=Subquery(kept.values("pk")),
+        )
+        .values_list("pk", "code", "kept", "part")
     )
+    return [
+        (pk, code, None if payload is None else {**payload, PART: part})
+        for pk, code, payload, part in found
+    ]
 
 
 def _computed(
@@ -279,7 +275,7 @@ def _computed_skus(
 ) -> dict[int, Payload]:
     """Each SKU's row of ``sku_figures`` (the same function's reports), encoded."""
     _, reports = sku_reports(as_of=today, window_days=None, skus=skus, store=None, report="skus")
-    return {report.sku.pk: _encoded_rows([report.figures]) for report in reports}
+    return {report.sku.pk: encoded_rows([report.figures]) for report in reports}
 
 
 def _computed_selloff(
@@ -294,7 +290,7 @@ def _computed_selloff(
     return {
         pk_of_code[line.code]: {
             "line": asdict(line),
-            "candidates": _encoded_rows(chosen[line.code]),
+            "candidates": encoded_rows(chosen[line.code]),
         }
         for line in found.per_sku
         if line.code in pk_of_code
@@ -331,28 +327,33 @@ def _locked(*, outermost: bool) -> bool:
 
 def _keep(report: str, today: dt.date, basis: str, computed: dict[int, Payload]) -> None:
     """Keep ``computed`` and forget what was kept for another day or other settings.
-    When another report kept the same rows first (both under the lock, so with the same
-    figures), this one leaves them."""
+    A sell-off part keeps its line in its row and its candidates as rows of their own
+    (``candidates_keep``). When another report kept the same rows first (both under the
+    lock, so with the same figures), this one leaves them."""
     now = timezone.now()
     try:
         with transaction.atomic():
             KeptSkuReport.objects.exclude(as_of=today, basis=basis).delete()
-            KeptSkuReport.objects.bulk_create(
+            parts = KeptSkuReport.objects.bulk_create(
                 [
                     KeptSkuReport(
                         sku_id=pk,
                         report=report,
                         as_of=today,
                         basis=basis,
-                        rows=rows,
+                        rows={"line": payload["line"]} if report == SELLOFF else payload,
                         computed_at=now,
                     )
-                    for pk, rows in computed.items()
+                    for pk, payload in computed.items()
                 ],
                 update_conflicts=True,
                 unique_fields=["sku", "report"],
                 update_fields=["as_of", "basis", "rows", "computed_at"],
             )
+            if report == SELLOFF:
+                candidates_keep(
+                    {part.pk: (part.sku_id, computed[part.sku_id]["candidates"]) for part in parts}
+                )
     except OperationalError as error:
         if _state(error) not in GIVE_UP_STATES:
             raise

@@ -1,0 +1,135 @@
+"""The kept sell-off candidates as rows (``reports.models.KeptCandidate``).
+
+A sell-off of 100,000 articles holds tens of thousands of candidates, of which a page
+shows 50. Kept inside their SKU's part, every page would read and decode them all to
+sort them; kept as rows, the database sorts (an index on ``keep_margin``, ``number``:
+the sell-off's order), counts and pages them, and joins the article of each row on
+the page for what may be done with it now. ``kept`` keeps and forgets them together
+with their SKU's part.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import DecimalField, Func, QuerySet
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+
+from articles.choices import DISPOSED_STATUSES
+from articles.models import Allocation, Article
+from interchange.imports.bulk import insert_values
+from reports.models import KeptCandidate
+
+from .declarations import REASONS, SELLOFF_FIGURES, figure_of
+from .kept_encoding import Payload, is_decimal
+
+BATCH = 5000  # candidates read at a time
+# Past this many candidates written at once, their table's statistics are renewed.
+ANALYZE_AFTER = 10_000
+# The sell-off's order, also the last keys of any other order a page asks for.
+ORDER = ("keep_margin", "number")
+DECIMALS = tuple(name for name in SELLOFF_FIGURES if is_decimal(name))
+
+
+class _Numeric(Func):
+    """Kept decimal text as PostgreSQL's exact ``numeric`` (rows are kept on PostgreSQL
+    only)."""
+
+    template = "(%(expressions)s)::numeric"
+    output_field = DecimalField()
+
+
+def candidates_keep(parts: dict[int, tuple[int, Payload]]) -> None:
+    """Keep the candidates of kept sell-off parts: ``parts`` maps a part's id to its
+    SKU's id and its candidates as ``encoded_rows`` wrote them. What the parts held
+    before is replaced. Written with COPY (kept rows live on PostgreSQL only): tens of
+    thousands of JSON values as parameters of an INSERT cost a minute to quote."""
+    KeptCandidate.objects.filter(kept_id__in=list(parts)).delete()
+    written = sum(len(candidates["rows"]) for _, candidates in parts.values())
+    sku_ids = {sku_id for sku_id, _ in parts.values()}
+    articles = {
+        number: (condition, status not in DISPOSED_STATUSES, allocation == Allocation.RENTAL)
+        for number, condition, status, allocation in Article.objects.filter(sku_id__in=sku_ids)
+        .values_list("number", "condition", "status", "allocation")
+        .iterator()
+    }
+
+    def row(kept_id: int, figures: dict[str, Any]) -> tuple[Any, ...]:
+        condition, in_fleet, rental = articles[figures["number"]]
+        return (
+            kept_id,
+            figures["number"],
+            figures["keep_margin"],
+            json.dumps(figures),
+            condition,
+            in_fleet,
+            in_fleet and rental,
+        )
+
+    insert_values(
+        KeptCandidate,
+        ["kept_id", "number", "keep_margin", "figures", "condition", "sellable", "choosable"],
+        (
+            row(kept_id, dict(zip(candidates["columns"], values, strict=True)))
+            for kept_id, (_, candidates) in parts.items()
+            for values in candidates["rows"]
+        ),
+    )
+    if written >= ANALYZE_AFTER:
+        # The planner learns the new rows now, not when autovacuum comes by: a page
+        # of them is an index scan that stops after 50.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {KeptCandidate._meta.db_table}")
+
+
+def candidates_read(kept_ids: Iterable[int]) -> tuple[list[dict[str, Any]], dict[int, int]]:
+    """The candidates of the kept parts ``kept_ids``, in the sell-off's order, each as
+    the sell-off computes it; and how many each part has (to check them against its
+    line)."""
+    found = (
+        KeptCandidate.objects.filter(kept_id__in=list(kept_ids))
+        .order_by(*ORDER)
+        .values_list("kept_id", "figures")
+    )
+    candidates = []
+    counts: dict[int, int] = {}
+    for kept_id, figures in found.iterator(chunk_size=BATCH):
+        counts[kept_id] = counts.get(kept_id, 0) + 1
+        for name in DECIMALS:
+            value = figures[name]
+            if value is not None:
+                figures[name] = Decimal(value)
+        candidates.append({name: figures[name] for name in SELLOFF_FIGURES})
+    return candidates, counts
+
+
+def candidate_listing(part_ids: Iterable[int]) -> QuerySet[KeptCandidate, dict[str, Any]]:
+    """The candidates of the kept sell-off parts ``part_ids`` as rows a table pages and
+    sorts in the database: every column of the sell-off, typed as it computes them, and
+    the article's ``condition`` now with whether it may still be moved to sales
+    (``choosable``) or sold (``sellable``), as kept with it. Count them from the parts' lines: a count
+    of the rows reads every one of them."""
+    return (
+        KeptCandidate.objects.filter(kept_id__in=list(part_ids))
+        .values(
+            *ORDER,
+            "condition",
+            "sellable",
+            "choosable",
+            **{name: _typed(name) for name in SELLOFF_FIGURES if name not in ORDER},
+        )
+        .order_by(*ORDER)
+    )
+
+
+def _typed(name: str) -> Any:
+    """The kept figure ``name`` as the sell-off computes it."""
+    if is_decimal(name):
+        return _Numeric(KeyTextTransform(name, "figures"))
+    if figure_of(name).kind == REASONS:
+        return KeyTransform(name, "figures")
+    return KeyTextTransform(name, "figures")
