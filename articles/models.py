@@ -484,6 +484,13 @@ class Event(models.Model):
                 condition=Q(ended_at__isnull=True, kind__in=sorted(USAGE_KINDS)),
                 name="event_open_usage_due_idx",
             ),
+            # The overview's month so far: the usages that ended in it, without reading
+            # every usage of the ledger (the open ones come from the index above).
+            models.Index(
+                fields=["ended_at"],
+                condition=Q(ended_at__isnull=False, kind__in=sorted(USAGE_KINDS)),
+                name="event_closed_usage_end_idx",
+            ),
             models.Index(fields=["kind", "occurred_at"], name="event_kind_time_idx"),
             models.Index(
                 fields=["article", "kind", "occurred_at"], name="event_article_kind_time_idx"

@@ -95,15 +95,19 @@ def fleet_counts(*, moments: Moments | None = None) -> dict[str, int]:
     few thousand rows of the partial index, not a probe per article; an article has
     at most one open usage)."""
     moments = moments or Moments.current()
-    by_status = {status.value: Count("pk", filter=Q(status=status.value)) for status in Status}
-    counts = Article.objects.aggregate(articles=Count("pk"), **by_status)
+    # Grouped by status: an index-only scan of an index that holds it, not the table.
+    found = dict(Article.objects.order_by().values_list("status").annotate(count=Count("*")))
+    counts = {status.value: found.get(status.value, 0) for status in Status}
+    counts["articles"] = sum(counts.values())
     orders = (
         Event.objects.usages()
         .open()
+        # Counting rows and due dates, not ids: the partial index on the open usages'
+        # due dates answers alone (an index-only scan), without a visit to each event.
         .aggregate(
-            on_order=Count("pk"),
-            due_today=Count("pk", filter=_due_today(moments)),
-            overdue=Count("pk", filter=Q(due_at__lt=moments.now)),
+            on_order=Count("*"),
+            due_today=Count("due_at", filter=_due_today(moments)),
+            overdue=Count("due_at", filter=Q(due_at__lt=moments.now)),
         )
     )
     return counts | orders

@@ -21,10 +21,11 @@ STATUS_COUNTS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _open_usage_of_joined_article() -> Exists:
+def _open_usage_of_joined_article() -> Q:
     """Whether the article joined to the SKU has a usage open now: without an end, as
-    ``Article.objects.on_order()`` reads it, from the partial index of open usages."""
-    return Exists(Event.objects.usages().open().filter(article_id=OuterRef("articles__pk")))
+    ``Article.objects.on_order()`` reads it. The open usages' articles are read once
+    from their partial index and looked up in a hash, not probed per article."""
+    return Q(articles__pk__in=Event.objects.usages().open().values("article_id"))
 
 
 def skus_with_counts() -> SKUQuerySet:
@@ -42,7 +43,7 @@ def skus_with_counts() -> SKUQuerySet:
     }
     on_order = Count(
         "articles",
-        filter=Q(articles__status=Status.ACTIVE) & Q(_open_usage_of_joined_article()),
+        filter=Q(articles__status=Status.ACTIVE) & _open_usage_of_joined_article(),
     )
     counted = SKU.objects.annotate(articles_count=Count("articles"), on_order=on_order, **by_status)
     return counted.order_by("code")

@@ -170,7 +170,9 @@ def _sums(
         )
     # Each usage's interval in epoch seconds is computed once, for the usages that
     # reach into the months at all, before it meets the months: comparing numbers
-    # is cheap, converting a timestamp for every (usage, month) pair is not.
+    # is cheap, converting a timestamp for every (usage, month) pair is not. Open and
+    # ended usages are read apart, each from its partial index (an OR of the two
+    # reads every usage of the ledger).
     since = params.timestamp("since", min(begin for _, begin, _ in months))
     usage = params.text_list("usage", USAGE_KINDS)
     occurred, ended = sql.epoch("e.occurred_at"), sql.epoch("e.ended_at")
@@ -202,10 +204,15 @@ def _sums(
             GROUP BY m.idx
         ),
         u AS (
-            SELECT {occurred} AS s, COALESCE({ended}, %(t_epoch)s) AS f
+            SELECT {occurred} AS s, %(t_epoch)s AS f
             FROM {table(Event)} e
-            WHERE e.kind IN ({usage}) AND e.occurred_at < %(t)s
-              AND (e.ended_at IS NULL OR e.ended_at > {since}) AND {bought}
+            WHERE e.kind IN ({usage}) AND e.ended_at IS NULL AND e.occurred_at < %(t)s
+              AND {bought}
+            UNION ALL
+            SELECT {occurred} AS s, {ended} AS f
+            FROM {table(Event)} e
+            WHERE e.kind IN ({usage}) AND e.ended_at IS NOT NULL AND e.ended_at > {since}
+              AND e.occurred_at < %(t)s AND {bought}
         ),
         usage_sums AS (
             SELECT m.idx, SUM({overlap}) AS usage_time
