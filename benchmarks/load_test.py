@@ -1,6 +1,7 @@
 """Load-test the production setup on loopback: 20 users for 60 s, then check the ledger.
 
     .venv/bin/python benchmarks/load_test.py [--users 20] [--run-time 60s] [--workers 2]
+        [--pause 0.5 2]
 
 Against the 100,000-article PostgreSQL database of ``reports_bench.py`` (which builds it;
 this script refuses to run without it), it does what ``make serve`` does (production
@@ -167,6 +168,7 @@ def _run(args: argparse.Namespace, password: str, ids: list[str]) -> dt.datetime
                     "LOAD_USERNAME": USERNAME,
                     "LOAD_PASSWORD": password,
                     "LOAD_ARTICLE_IDS": str(OUT / "article_ids.txt"),
+                    "LOAD_PAUSE": f"{args.pause[0]},{args.pause[1]}",
                 },
                 timeout=600,
                 check=False,
@@ -272,7 +274,17 @@ def main() -> None:
     parser.add_argument("--run-time", default="60s")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--tags", nargs="*", default=[], help="only the locust tasks tagged so")
+    parser.add_argument(
+        "--pause",
+        type=float,
+        nargs=2,
+        default=(0.5, 2.0),
+        metavar=("LEAST", "MOST"),
+        help="seconds each user waits between two requests (default 0.5 2)",
+    )
     args = parser.parse_args()
+    if not 0 <= args.pause[0] <= args.pause[1]:
+        parser.error("--pause takes the least and the most seconds, least first")
 
     OUT.mkdir(parents=True, exist_ok=True)
     os.environ.update(_server_environment())

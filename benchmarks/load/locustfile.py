@@ -6,7 +6,7 @@ created), ``LOAD_ARTICLE_IDS`` (a file of active articles, which accept notes an
 inspections: one a line, its id and its number).
 
 Every user logs in once through the staff login page, then picks a task by weight after
-a pause of half a second to two seconds. Recording an event takes the form's own CSRF
+a pause of half a second to two seconds (``LOAD_PAUSE``, "least,most" in seconds). Recording an event takes the form's own CSRF
 token and its own "now" (the form's initial moment, a minute or less ago in the server's
 time zone), since the ledger refuses moments in the future; it goes through the staff
 event form of the article's page, as staff at the counter do. A form that comes back
@@ -28,6 +28,7 @@ ARTICLES = [
     )
 ]
 CONDITIONS = ("like_new", "good", "fair")
+PAUSE = tuple(float(part) for part in os.environ.get("LOAD_PAUSE", "0.5,2").split(","))
 INPUT_VALUE = r'name="{name}"[^>]*?value="([^"]*)"'
 
 
@@ -38,7 +39,7 @@ def _input_value(html: str, name: str) -> str | None:
 
 
 class BackOfficeUser(HttpUser):
-    wait_time = between(0.5, 2)
+    wait_time = between(PAUSE[0], PAUSE[1])
 
     def on_start(self) -> None:
         self.client.get("/accounts/login/", name="login (GET)")
