@@ -83,7 +83,7 @@ _VALUES = {
     "age_seconds": "GREATEST(%(t_epoch)s - l.p, 0)",
     "rate": "COALESCE(l.sku_rate, %(csv_default_rate)s)",
 }
-# The columns of ARTICLE_FIGURES from those values (``v``).
+# The columns of ARTICLE_FIGURES from those values (``v``) and the share kept (``k``).
 _FIGURES = {
     "number": "v.number",
     "sku_code": "v.sku_code",
@@ -103,7 +103,7 @@ _FIGURES = {
     "sale_proceeds": "v.sale_proceeds",
     "lifetime_profit": "v.net + v.sale_proceeds - v.price",
     "dollar_utilization": f"CASE WHEN v.price <> 0 THEN v.revenue_year * {_PRECISE} / v.price END",
-    "estimated_value": "CASE WHEN v.disposed THEN 0 ELSE v.price * v.kept * v.condition_factor END",
+    "estimated_value": "CASE WHEN v.disposed THEN 0 ELSE v.price * k.kept * v.condition_factor END",
 }
 
 
@@ -160,28 +160,34 @@ def article_csv_statement(
         for index, (condition, factor) in enumerate(CONDITION_FACTORS.items())
     )
     values = ", ".join(f"{expression} AS {name}" for name, expression in _VALUES.items())
-    # (1 - r) ^ (age / 365 days), 1 at age 0 and 0 at a rate of 1 (``kept_share``);
-    # at PLACES places (PostgreSQL computes a power to the larger scale of its operands).
+    # (1 - r) ^ (age / 365 days), 1 at age 0 and 0 at a rate of 1 (``kept_share``), at
+    # PLACES places (PostgreSQL computes a power to the larger scale of its operands);
+    # once per rate and age, as ``Depreciation`` caches it: many articles share them.
     kept = (
-        "CASE WHEN v.age_seconds = 0 THEN 1 WHEN v.rate = 1 THEN 0"
-        f" ELSE power((1 - v.rate) * {_PRECISE},"
-        f" v.age_seconds * {_PRECISE} / {params.value('csv_year_seconds', YEAR_SECONDS)}) END"
+        "CASE WHEN d.age_seconds = 0 THEN 1 WHEN d.rate = 1 THEN 0"
+        f" ELSE power((1 - d.rate) * {_PRECISE},"
+        f" d.age_seconds * {_PRECISE} / {params.value('csv_year_seconds', YEAR_SECONDS)}) END"
     )
-    cells = [_cell(name, _FIGURES[name], params) for name in ARTICLE_FIGURES]
-    # OFFSET 0 keeps ``v`` a subquery of its own: each value is computed once per row,
-    # not once for each place the cells use it.
+    figures = ", ".join(f"{_FIGURES[name]} AS {name}" for name in ARTICLE_FIGURES)
+    cells = ", ".join(_cell(name, f"f.{name}", params) for name in ARTICLE_FIGURES)
+    # Each part is materialized: ``v`` is read twice, ``k`` computes each power once
+    # (inlined, the power would be computed again for every article), and ``f`` each
+    # figure once per row, not once for each place its cell uses it.
     return (
         f"""COPY (
-        SELECT concat_ws(',', {", ".join(cells)})
-        FROM (
-            SELECT v.*, {kept} AS kept
-            FROM (
-                SELECT {values}, CASE l.condition_at_t {factors} END AS condition_factor
-                FROM ({ledger}) l
-            ) v
-            OFFSET 0
-        ) v
-        ORDER BY v.number COLLATE "C"
+        WITH v AS MATERIALIZED (
+            SELECT {values}, CASE l.condition_at_t {factors} END AS condition_factor
+            FROM ({ledger}) l
+        ),
+        k AS MATERIALIZED (
+            SELECT d.rate, d.age_seconds, {kept} AS kept
+            FROM (SELECT DISTINCT rate, age_seconds FROM v) d
+        ),
+        f AS MATERIALIZED (
+            SELECT {figures}
+            FROM v JOIN k ON k.rate = v.rate AND k.age_seconds = v.age_seconds
+        )
+        SELECT concat_ws(',', {cells}) FROM f ORDER BY f.number COLLATE "C"
     ) TO STDOUT""",
         params,
     )

@@ -179,7 +179,7 @@ def run_command(*args: str) -> tuple[str, int]:
 def test_the_command_streams_without_the_python_figures(monkeypatch, settings):
     settings.TIME_ZONE = "Europe/Vienna"
     fleet_generate(articles=25, events_per_article=8, seed=7)
-    store = Store.objects.order_by("pk").first()
+    store = Store.objects.order_by("pk")[0]
     expected = python_csv(as_of=dt.date(2025, 6, 30))
     expected_in_store = python_csv(as_of=dt.date(2025, 6, 30), store=store)
 
