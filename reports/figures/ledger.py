@@ -155,17 +155,33 @@ def article_rows(
     *,
     report: str,
 ) -> list[ArticleRow]:
-    """The ledger of the articles in scope, read at T: one row per article.
+    """The ledger of the articles in scope, read at T: one row per article
+    (``article_statement``), sorted by number but for "skus"."""
+    query, params = article_statement(horizon, scope, window_days, reading.sql, report=report)
+    rows = [_article_row(record, horizon, reading.sql) for record in run(query, params)]
+    if report != "skus":
+        rows.sort(key=lambda row: row.number)
+    return rows
+
+
+def article_statement(
+    horizon: Horizon,
+    scope: Scope,
+    window_days: int | None,
+    sql: Dialect,
+    *,
+    report: str,
+) -> tuple[str, Params]:
+    """The statement that reads the ledger of the articles in scope at T, one row per
+    article in no particular order, and its parameters.
 
     One aggregate pass, ``g``, over all events before T (counts, usage clipped to
     [P, T), money, windowed money, on-order flags, what its state at T is made of),
     computing only what ``report`` ("articles", "skus" or "selloff") shows; ``s`` adds
     the state at T. For an article disposed at T a correlated subquery measures the
     part of its usage after E (none in a ledger kept by the services), so that ``g``
-    needs no E; another finds E for one lost, found and lost again. Sorted by number
-    but for "skus".
+    needs no E; another finds E for one lost, found and lost again.
     """
-    sql = reading.sql
     params = Params()
     t = sql.as_timestamp(params.timestamp("t", horizon.end))
     params.value("t_epoch", horizon.epoch)
@@ -211,10 +227,7 @@ def article_rows(
                s.store_name, s.status, s.condition
         FROM s {"LEFT JOIN pb ON pb.article_id = s.id" if articles_report else ""}
     """
-    rows = [_article_row(record, horizon, sql) for record in run(query, params)]
-    if report != "skus":
-        rows.sort(key=lambda row: row.number)
-    return rows
+    return query, params
 
 
 # The aggregates of ``g`` that only make the state at T.

@@ -2,7 +2,9 @@
 
 As of today without ``--window`` or ``--store``, ``skus`` and ``selloff`` read the rows
 kept per SKU on PostgreSQL and compute only the SKUs that changed
-(``reports.figures.kept``); the figures are the same either way.
+(``reports.figures.kept``); the figures are the same either way. ``articles --format
+csv`` is streamed, on PostgreSQL written by the database
+(``reports.figures.articles_csv``); the bytes are the same either way.
 """
 
 import datetime as dt
@@ -21,6 +23,7 @@ from reports.figures import (
     kept_selloff_candidates,
     kept_sku_figures,
 )
+from reports.figures.articles_csv import article_csv
 from reports.formatting import render
 from skus.models import SKU
 
@@ -109,6 +112,13 @@ class Command(BaseCommand):
             articles = None
             if sku:
                 articles = Article.objects.filter(sku=sku)
+            if report_format == "csv":
+                # Streamed: on PostgreSQL the database writes the lines.
+                for chunk in article_csv(
+                    as_of=as_of, window_days=window, articles=articles, store=store
+                ):
+                    self.stdout.write(chunk.decode(), ending="")
+                return
             rows = article_figures(as_of=as_of, window_days=window, articles=articles, store=store)
         elif report == "skus":
             rows = kept_sku_figures(as_of=as_of, window_days=window, skus=skus, store=store)
