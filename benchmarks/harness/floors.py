@@ -22,7 +22,7 @@ import psycopg
 
 from reports.figures.reading import TUNING
 
-FLOORS = Path(__file__).resolve().parent / "floors"
+FLOORS = Path(__file__).resolve().parent.parent / "floors"
 REPORTS = ("skus", "selloff", "articles")
 # The column that names a row of each report's CSV.
 KEYS = {"skus": "sku_code", "selloff": "number", "articles": "number"}
@@ -89,7 +89,9 @@ def _run_tuned(
     if report == "articles":
         # COPY takes no parameters: they are bound on the client.
         with psycopg.ClientCursor(connection) as client:
-            copy = client.mogrify(f"COPY ({query}) TO STDOUT (FORMAT csv, HEADER)", parameters.values())
+            copy = client.mogrify(
+                f"COPY ({query}) TO STDOUT (FORMAT csv, HEADER)", parameters.values()
+            )
             with client.copy(copy) as out:
                 for _ in out:
                     pass
