@@ -116,7 +116,12 @@ def run_imports(articles: int | None, events: list[int] | None) -> dict[str, Any
         if events:
             command += ["--events", *map(str, events)]
         started = time.perf_counter()
-        subprocess.run(command, cwd=ROOT, check=True)
+        finished = subprocess.run(command, cwd=ROOT, check=False)
         print(f"imports: {time.perf_counter() - started:.0f} s", flush=True)
-        loaded = json.loads(path.read_text(encoding="utf-8"))
+        if finished.returncode != 0:
+            return {"error": f"imports_bench.py exited with {finished.returncode}"}
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            return {"error": f"no JSON from imports_bench.py: {error}"}
     return loaded if isinstance(loaded, dict) else {"output": loaded}

@@ -3,6 +3,7 @@ and the same lines as they are printed while the run goes."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from .commands import CommandResult
@@ -127,16 +128,16 @@ def imports_section(imports: dict[str, Any] | None) -> list[str]:
         return format(value, form) if isinstance(value, int | float) else NO_TARGET
 
     rows = []
-    named: list[tuple[str, Any]] = [("articles", imports.get("articles"))]
-    named += [("events", entry) for entry in imports.get("events") or []]
-    named.append(("re-import (all skipped)", imports.get("reimport")))
+    labels = {"articles": "articles", "events": "events", "reimport": "re-import (all skipped)"}
+    named = [
+        (label, entry) for key, label in labels.items() for entry in _entries(imports.get(key))
+    ]
     for name, entry in named:
-        if not isinstance(entry, dict):
-            continue
         seconds = entry.get("seconds")
         rows_per_second = entry.get("rows_per_second")
+        count = entry.get("rows")
         if rows_per_second is None and isinstance(seconds, int | float) and seconds:
-            rows_per_second = entry.get("rows", 0) / seconds
+            rows_per_second = count / seconds if isinstance(count, int | float) else None
         rows.append(
             [
                 name,
@@ -149,9 +150,27 @@ def imports_section(imports: dict[str, Any] | None) -> list[str]:
                 NO_TARGET,
             ]
         )
-    return ["## Imports (`benchmarks/imports_bench.py --json`)", "", *_table(header, rows), ""]
+    others = [
+        f"- {key}: `{json.dumps(value)}`" for key, value in imports.items() if key not in labels
+    ]
+    return [
+        "## Imports (`benchmarks/imports_bench.py --json`)",
+        "",
+        *_table(header, rows),
+        "",
+        *([*others, ""] if others else []),
+    ]
+
+
+def _entries(value: Any) -> list[dict[str, Any]]:
+    """An entry of the imports' JSON as a list of measurements (one, a list, or none)."""
+    if isinstance(value, dict):
+        return [value]
+    if isinstance(value, list):
+        return [entry for entry in value if isinstance(entry, dict)]
+    return []
 
 
 def machine_section(facts: dict[str, str]) -> list[str]:
     rows = [[name, value] for name, value in facts.items()]
-    return ["## The machine and the data", "", *_table(["", ""], rows), ""]
+    return ["## The machine and the data", "", *_table(["what", "value"], rows), ""]
