@@ -62,7 +62,7 @@ def main() -> None:
     setup_django(name)
     # Django is set up: the parts that read models and settings can be imported.
     from harness import results
-    from harness.commands import run_imports, time_commands
+    from harness.commands import run_imports, time_commands, time_startup
     from harness.pages import time_pages
 
     data = fleet.fleet(name)
@@ -85,7 +85,9 @@ def main() -> None:
             options.runs,
             report=lambda result: print(results.command_line(result), flush=True),
         )
-        lines += results.commands_section(commands)
+        startup = time_startup(name, options.runs)
+        print(f"manage.py check (start-up): p50 {startup.p50:.2f} s", flush=True)
+        lines += results.commands_section(commands, startup)
     if "imports" in sections:
         imports = run_imports(options.import_articles, options.import_events)
         if imports is None:

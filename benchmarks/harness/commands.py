@@ -51,10 +51,7 @@ def floor_parameters(as_of: str) -> FloorParameters:
     )
 
 
-def _command(database: str, report: str, as_of: str, output: Path) -> Callable[[], None]:
-    arguments = ["report", report, "--format", "csv"]
-    if as_of != "today":
-        arguments += ["--as-of", as_of]
+def _manage(database: str, arguments: list[str], output: Path) -> Callable[[], None]:
     env = {**os.environ, "DATABASE_URL": database_url(database)}
 
     def run() -> None:
@@ -64,6 +61,19 @@ def _command(database: str, report: str, as_of: str, output: Path) -> Callable[[
             )
 
     return run
+
+
+def _report(database: str, report: str, as_of: str, output: Path) -> Callable[[], None]:
+    arguments = ["report", report, "--format", "csv"]
+    if as_of != "today":
+        arguments += ["--as-of", as_of]
+    return _manage(database, arguments, output)
+
+
+def time_startup(database: str, runs: int) -> Timing:
+    """What every command spends before its report: Python, Django and the system
+    checks (``manage.py check``)."""
+    return timed(_manage(database, ["check"], Path(os.devnull)), runs)
 
 
 def _floor(
@@ -87,7 +97,7 @@ def time_commands(
             parameters = floor_parameters(as_of)
             for name in REPORTS:
                 output = Path(folder) / f"{name}.csv"
-                command = timed(_command(database, name, as_of, output), runs)
+                command = timed(_report(database, name, as_of, output), runs)
                 floor = timed(_floor(floor_db, name, parameters), runs)
                 columns, rows = floor_rows(floor_db, name, parameters)
                 agreement = compare(name, output.read_text(encoding="utf-8"), columns, rows)

@@ -111,7 +111,7 @@ class Agreement:
 
     @property
     def agrees(self) -> bool:
-        return self.rows > 0 and not self.differences
+        return not self.differences
 
 
 def _decimals(cell: str) -> int | None:
@@ -140,9 +140,10 @@ def compare(report: str, csv_text: str, columns: list[str], rows: Iterable[tuple
     """Every cell of the command's CSV in a column the floor has, against the floor's
     value rounded to the CSV's decimals; rows matched by their key."""
     key = KEYS[report]
-    expected = {line[key]: line for line in csv.DictReader(io.StringIO(csv_text))}
+    reader = csv.DictReader(io.StringIO(csv_text))
+    expected = {line[key]: line for line in reader}
     computed = {str(row[columns.index(key)]): dict(zip(columns, row, strict=True)) for row in rows}
-    shared = [column for column in columns if column in (next(iter(expected.values()), {}) or {})]
+    shared = [column for column in columns if column in (reader.fieldnames or ())]
     differences = [
         f"{name}: in {'the floor only' if name in computed else 'the command only'}"
         for name in sorted(set(expected) ^ set(computed))
