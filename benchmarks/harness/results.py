@@ -122,39 +122,26 @@ def commands_section(results: list[CommandResult], startup: Timing) -> list[str]
 
 
 def imports_section(imports: dict[str, Any] | None) -> list[str]:
+    """The imports' JSON as a table, read defensively: ``articles``, ``events`` (or
+    ``sizes``, each possibly with its own ``reimport``) and ``reimport``; whatever else
+    it holds is listed under the table as it is."""
     if imports is None:
         return ["## Imports", "", "imports: run benchmarks/imports_bench.py", ""]
     header = ["import", "rows", "seconds", "rows/s", "COPY s", "ratio", "peak RSS MB", "verdict"]
-
-    def cell(entry: dict[str, Any], key: str, form: str) -> str:
-        value = entry.get(key)
-        return format(value, form) if isinstance(value, int | float) else NO_TARGET
-
-    rows = []
-    labels = {"articles": "articles", "events": "events", "reimport": "re-import (all skipped)"}
-    named = [
-        (label, entry) for key, label in labels.items() for entry in _entries(imports.get(key))
-    ]
-    for name, entry in named:
-        seconds = entry.get("seconds")
-        rows_per_second = entry.get("rows_per_second")
-        count = entry.get("rows")
-        if rows_per_second is None and isinstance(seconds, int | float) and seconds:
-            rows_per_second = count / seconds if isinstance(count, int | float) else None
-        rows.append(
-            [
-                name,
-                cell(entry, "rows", ","),
-                cell(entry, "seconds", ".1f"),
-                cell({"r": rows_per_second}, "r", ",.0f"),
-                cell(entry, "copy_seconds", ".1f"),
-                cell(entry, "ratio", ".1f"),
-                cell(entry, "peak_rss_mb", ",.0f"),
-                NO_TARGET,
-            ]
-        )
+    named = [("import_articles", entry) for entry in _entries(imports.get("articles"))]
+    for entry in _entries(imports.get("events", imports.get("sizes"))):
+        named.append(("import_events", entry))
+        named += [
+            ("re-import of that file (all skipped)", again)
+            for again in _entries(entry.get("reimport"))
+        ]
+    named += [("re-import (all skipped)", entry) for entry in _entries(imports.get("reimport"))]
+    rows = [[name, *_import_cells(entry), NO_TARGET] for name, entry in named]
+    shown = {"articles", "events", "sizes", "reimport"}
     others = [
-        f"- {key}: `{json.dumps(value)}`" for key, value in imports.items() if key not in labels
+        f"- {key}: `{json.dumps(value)}`"
+        for key, value in imports.items()
+        if key not in shown or not _entries(value)
     ]
     return [
         "## Imports (`benchmarks/imports_bench.py --json`)",
@@ -162,6 +149,26 @@ def imports_section(imports: dict[str, Any] | None) -> list[str]:
         *_table(header, rows),
         "",
         *([*others, ""] if others else []),
+    ]
+
+
+def _import_cells(entry: dict[str, Any]) -> list[str]:
+    """rows, seconds, rows/s, COPY s, ratio and peak RSS of one import, "-" where absent."""
+
+    def number(value: Any, form: str) -> str:
+        return format(value, form) if isinstance(value, int | float) else NO_TARGET
+
+    rows, seconds = entry.get("rows"), entry.get("seconds")
+    per_second = entry.get("rows_per_second", entry.get("rows_per_s"))
+    if per_second is None and isinstance(rows, int | float) and isinstance(seconds, int | float):
+        per_second = rows / seconds if seconds else None
+    return [
+        number(rows, ","),
+        number(seconds, ".1f"),
+        number(per_second, ",.0f"),
+        number(entry.get("copy_seconds"), ".1f"),
+        number(entry.get("ratio"), ".2f"),
+        number(entry.get("peak_rss_mb"), ",.0f"),
     ]
 
 
