@@ -7,7 +7,8 @@
 -- (benchmarks/run.py runs it through psycopg, each psql variable read as a parameter.)
 -- One pass over the events before T grouped by article (its state at T read from the
 -- ledger as in articles.sql), the SKU's peak on order, challenger and replacement price
--- as in skus.sql, then the considered articles, their margins and reasons.
+-- as in skus.sql, then the considered articles, their margins and reasons (each value
+-- computed once: POWER over numerics is the dearest step).
 WITH a AS (
     SELECT a.id, a.number, a.sku_id, a.allocation, a.purchase_price AS price, a.status,
            a.condition, a.disposed_at, st.name AS store,
@@ -145,6 +146,10 @@ per_sku AS (
 ),
 sku AS (
     SELECT s.id, s.code, s.expected_lifetime_days,
+           -- (1 - r) ^ (W / 365): what a new article keeps of its value over a window.
+           POWER(1 - COALESCE(s.depreciation_rate, :'default_rate'),
+                 LEAST(COALESCE(s.selloff_window_days, :'default_window'), 36500) / 365.0)
+               AS kept_share,
            GREATEST(0, COALESCE(k.active_rental, 0) - COALESCE(pk.peak, 0) - 1) AS surplus,
            k.challenger_net_per_day,
            COALESCE(s.replacement_price, l.price) AS replacement_price,
@@ -156,7 +161,7 @@ sku AS (
     LEFT JOIN peaks pk ON pk.sku_id = s.id
     LEFT JOIN latest l ON l.sku_id = s.id
 ),
-considered AS (
+considered AS MATERIALIZED (
     SELECT f.*, sku.code AS sku_code, sku.surplus, sku.renewal_hurdle,
            sku.expected_lifetime_days,
            COALESCE(f.trailing_net, 0) AS trailing_sum,
@@ -165,8 +170,7 @@ considered AS (
            ROUND(f.price * POWER(1 - f.rate, (f.age + EXTRACT(EPOCH FROM f.w)) / (365 * 86400))
                  * v.factor, 2) AS value_later,
            ROUND(sku.challenger_net_per_day::numeric * COALESCE(f.window_usage_seconds, 0) / 86400
-                 - sku.replacement_price
-                   * (1 - POWER(1 - f.rate, EXTRACT(EPOCH FROM f.w) / (365 * 86400))), 2)
+                 - sku.replacement_price * (1 - sku.kept_share), 2)
                AS challenger_margin
     FROM f JOIN sku ON sku.id = f.sku_id
          CROSS JOIN LATERAL (SELECT CASE f.condition_at_t WHEN 'new' THEN 1.00
