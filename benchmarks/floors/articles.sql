@@ -1,10 +1,14 @@
 -- The floor of `manage.py report articles`: SPEC.md's per-article figures as of a date,
 -- written as directly as PostgreSQL allows, to measure the command against.
 --
---   psql -v as_of=2025-06-30 -v time_zone=UTC -v default_rate=0.20 -f benchmarks/floors/articles.sql
+--   psql -v as_of=2025-06-30 -v time_zone=UTC -v default_rate=0.20 \
+--        -f benchmarks/floors/articles.sql
 --
--- (benchmarks/run.py runs it through psycopg, :'name' read as a parameter.) T is the
--- instant at which as_of + 1 begins in the zone, P the instant the purchase day begins.
+-- (benchmarks/run.py runs it through psycopg, each psql variable a parameter, after the
+-- settings the reports give their own statements: reports/figures/reading.py's TUNING,
+-- JIT off and a larger work_mem; do the same in psql.)
+-- T is the instant at which as_of + 1 begins in the zone, P the instant the purchase day
+-- begins.
 -- One pass over the events before T, each with its running net (for paid_back_on),
 -- grouped by article; the state at T (status, condition, moment of disposal) comes from
 -- the latest of the events that set it, as SPEC.md "Figures" reads the ledger.

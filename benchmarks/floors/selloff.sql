@@ -4,7 +4,9 @@
 --   psql -v as_of=2025-06-30 -v time_zone=UTC -v default_rate=0.20 -v default_window=365 \
 --        -v hurdle_share=0.10 -f benchmarks/floors/selloff.sql
 --
--- (benchmarks/run.py runs it through psycopg, each psql variable read as a parameter.)
+-- (benchmarks/run.py runs it through psycopg, each psql variable a parameter, after the
+-- settings the reports give their own statements: reports/figures/reading.py's TUNING,
+-- JIT off and a larger work_mem; do the same in psql.)
 -- One pass over the events before T grouped by article (its state at T read from the
 -- ledger as in articles.sql), the SKU's peak on order, challenger and replacement price
 -- as in skus.sql, then the considered articles, their margins and reasons (each value

@@ -4,7 +4,9 @@
 --   psql -v as_of=2025-06-30 -v time_zone=UTC -v default_window=365 -v hurdle_share=0.10 \
 --        -f benchmarks/floors/skus.sql
 --
--- (benchmarks/run.py runs it through psycopg, each psql variable read as a parameter.)
+-- (benchmarks/run.py runs it through psycopg, each psql variable a parameter, after the
+-- settings the reports give their own statements: reports/figures/reading.py's TUNING,
+-- JIT off and a larger work_mem; do the same in psql.)
 -- One pass over the events before T grouped by article (with its state at T, read from
 -- the ledger as in articles.sql), then grouped by SKU; a running sum over the usages of
 -- each SKU's window for its peak on order; medians with percentile_cont.
