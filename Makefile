@@ -65,9 +65,10 @@ test: lint typecheck
 	$(PRODUCTION_CHECK_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(BIN)/pytest $(PYTEST_COVERAGE) $(PYTEST_ARGS)
 
-# Timings at realistic scale on the PostgreSQL server at 127.0.0.1:5432 (see benchmarks/);
-# the load test serves on loopback only (docs/performance.md).
+# Timings at realistic scale on the PostgreSQL server at 127.0.0.1:5432, written to
+# benchmarks/results/ (docs/performance.md): make benchmark ARTICLES=10000 for the smaller
+# fleet, BENCHMARK_ARGS="--only pages --runs 3" for part of it.
+ARTICLES ?= 100000
+BENCHMARK_ARGS ?=
 benchmark: install
-	$(BIN)/python benchmarks/reports_bench.py
-	$(BIN)/python benchmarks/imports_bench.py
-	$(BIN)/python benchmarks/load_test.py
+	$(BIN)/python benchmarks/run.py --articles $(ARTICLES) $(BENCHMARK_ARGS)

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/catalog_bench.py [--items 1000] [--runs 7]
 
-Uses the generated database of ``reports_bench.py`` (``inventory_bench``, made by
+Uses the generated database of ``run.py`` (``inventory_bench``, made by
 ``manage.py generate_fleet``: 100 SKUs, 100,000 articles over five stores; it must
 exist, nothing here builds it). Adds
 ``--items`` catalog items over its SKUs, about three in four products (one slot of one

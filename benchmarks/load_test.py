@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/load_test.py [--users 20] [--run-time 60s] [--workers 2]
         [--pause 0.5 2]
 
-Against the 100,000-article PostgreSQL database of ``reports_bench.py`` (which builds it;
-this script refuses to run without it), it does what ``make serve`` does (production
+Against the 100,000-article PostgreSQL database of ``run.py`` (which builds it; this
+script refuses to run without it), it does what ``make serve`` does (production
 settings over plain HTTP, migrations applied, static files collected, gunicorn) on the
 first free loopback port from 8300 to 8399 (after computing the day's kept report rows
 once, as the first report of the day would), with a fresh random secret key and a login
@@ -94,9 +94,7 @@ def _prepare(password: str) -> list[str]:
     from articles.models import Article
 
     if not Article.objects.exists():
-        raise SystemExit(
-            f"{DATABASE_URL} has no articles: build it with benchmarks/reports_bench.py."
-        )
+        raise SystemExit(f"{DATABASE_URL} has no articles: build it with benchmarks/run.py.")
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     # The day's kept report rows, as the first report of the day (or a nightly
