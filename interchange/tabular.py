@@ -160,7 +160,11 @@ def _checked_row(line: int, values: list[str], rows: int, limits: Limits) -> lis
         raise FileProblem([RowError(line, "", too_many_rows(limits.rows))])
     if len(values) > limits.columns:
         raise FileProblem([RowError(line, "", too_many_columns(limits.columns))])
-    _refuse_nul(line, values)
+    joined = "".join(values)
+    if "\x00" in joined:
+        _refuse_nul(line, values)
+    if "'" not in joined:
+        return values  # no cell starts with a quote: nothing to unescape
     return [read_spreadsheet_text(value) for value in values]
 
 

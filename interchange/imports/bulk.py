@@ -101,17 +101,30 @@ def insert_values(
     model: type[models.Model], attnames: list[str], rows: Iterable[tuple[Any, ...]]
 ) -> None:
     """Insert rows given as tuples of ``attnames`` values (every other column takes
-    its database value, so ``attnames`` must name every required column)."""
+    its database value, so ``attnames`` must name every required column).
+
+    On PostgreSQL a binary COPY, in the columns' own types as the catalog gives them:
+    nothing is formatted as text on this side or parsed on the server's, and the
+    database checks every constraint as for an INSERT.
+    """
     if connection.vendor != "postgresql":
         insert_rows(model, (model(**dict(zip(attnames, row, strict=True))) for row in rows))
         return
     quote = connection.ops.quote_name
+    table = model._meta.db_table
     column_of = {field.attname: field.column for field in model._meta.concrete_fields}
-    columns = ", ".join(quote(column_of[name]) for name in attnames)
-    with (
-        connection.cursor() as cursor,
-        connection.wrap_database_errors,
-        cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
+    names = [column_of[name] for name in attnames]
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        cursor.execute(
+            "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass "
+            "AND attnum > 0 AND NOT attisdropped",
+            [quote(table)],
+        )
+        type_of = dict(cursor.fetchall())
+        columns = ", ".join(quote(name) for name in names)
+        with cursor.cursor.copy(
+            f"COPY {quote(table)} ({columns}) FROM STDIN (FORMAT BINARY)"
+        ) as copy:
+            copy.set_types([type_of[name] for name in names])
+            for row in rows:
+                copy.write_row(row)

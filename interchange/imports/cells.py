@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -28,6 +29,12 @@ from .results import ImportFailed, Progress
 
 MONEY_PATTERN = re.compile(r"^\d+(\.\d{1,2})?$")
 DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}")
+# The most values a cache of parsed cells holds; then it starts again, so that a file
+# of a million distinct times does not keep them all twice.
+CACHE_LIMIT = 100_000
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class Cells:
@@ -36,6 +43,9 @@ class Cells:
     def __init__(self) -> None:
         self.zone = timezone.get_current_timezone()
         self.money_cache: dict[str, Decimal] = {}
+        self.moments: dict[str, dt.datetime] = {}
+        self.past: dict[str, dt.datetime] = {}
+        self.identifiers: dict[tuple[str, str], str] = {}
 
     def money(self, text: str, *, negative: bool = False) -> Decimal | None:
         """Empty is None; otherwise an amount with at most 2 decimals that fits the
@@ -64,7 +74,36 @@ class Cells:
 
     def moment(self, text: str) -> dt.datetime | None:
         """ISO 8601; without an offset in the installation's time zone; a date alone
-        is the start of that day."""
+        is the start of that day. In UTC."""
+        value = self.moments.get(text)
+        if value is None:
+            value = self._moment(text)
+            if value is not None:
+                _remember(self.moments, text, value)
+        return value
+
+    def past_moment(self, text: str, *, field: str, now: dt.datetime) -> dt.datetime | None:
+        """``moment`` of a time the ledger records, which has happened
+        (``rules.check_happened``, whose ``ValidationError`` names ``field``)."""
+        value = self.past.get(text)
+        if value is None:
+            value = self.moment(text)
+            if value is not None:
+                rules.check_happened(value, field=field, now=now)
+                _remember(self.past, text, value)
+        return value
+
+    def identifier(self, text: str, *, what: str) -> str:
+        """``identifier``, remembered: a file names the same articles and stores again
+        and again."""
+        key = (text, what)
+        value = self.identifiers.get(key)
+        if value is None:
+            value = identifier(text, what=what)
+            _remember(self.identifiers, key, value)
+        return value
+
+    def _moment(self, text: str) -> dt.datetime | None:
         text = text.strip()
         if not text:
             return None
@@ -92,17 +131,19 @@ class Cells:
     def _on_the_wall_clock(self, value: dt.datetime, text: str) -> dt.datetime:
         """``value`` read in the installation's time zone, if it names one moment there."""
         first, second = value.replace(tzinfo=self.zone), value.replace(tzinfo=self.zone, fold=1)
+        if first.utcoffset() == second.utcoffset():
+            # Both readings of the wall clock agree (PEP 495's fold): one moment.
+            return first
+        # They differ in the hour the clocks skip and in the hour they repeat.
         if first.astimezone(dt.UTC).astimezone(self.zone).replace(tzinfo=None) != value:
             raise ValueError(
                 f"{text} does not exist in the time zone {self.zone}: the clocks skip that "
                 "hour when they go forward. Check the time, or give it with its offset."
             )
-        if first.utcoffset() != second.utcoffset():
-            raise ValueError(
-                f"{text} occurs twice in the time zone {self.zone}, when the clocks go "
-                f"back; give it with its offset: {first.isoformat()} or {second.isoformat()}."
-            )
-        return first
+        raise ValueError(
+            f"{text} occurs twice in the time zone {self.zone}, when the clocks go "
+            f"back; give it with its offset: {first.isoformat()} or {second.isoformat()}."
+        )
 
     @staticmethod
     def date(text: str) -> dt.date | None:
@@ -115,6 +156,12 @@ class Cells:
             if DATE_PREFIX.match(text) and _valid_shape(text):
                 raise ValueError(f"{text} is not a date in the calendar.") from None
             raise ValueError(f"{text!r} is not a date; write it as 2025-05-03.") from None
+
+
+def _remember(cache: dict[K, V], key: K, value: V) -> None:
+    if len(cache) >= CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
 
 
 def identifier(text: str, *, what: str) -> str:
@@ -192,7 +239,7 @@ def stream(table: Table, progress: Progress, description: str) -> Iterator[tuple
     if table.unit == "B":
         # Bytes of a line are approximated by its characters plus separators.
         for line, values in table.rows:
-            bar.update(sum(len(value) for value in values) + len(values))
+            bar.update(sum(map(len, values)) + len(values))
             yield line, values
     else:
         for line, values in table.rows:

@@ -1,6 +1,9 @@
 """The import of ``events.csv``: reading the rows, then replaying them per article."""
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Iterable
+from operator import itemgetter
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -12,7 +15,7 @@ from articles.models import Condition, EventKind, Status
 from interchange.columns import EVENTS
 from interchange.tabular import RowError, Table, open_table
 
-from .cells import Cells, check_header, identifier, length_error, row_width_error, stream
+from .cells import Cells, check_header, length_error, row_width_error, stream
 from .replay import Replay
 from .results import (
     ActingUser,
@@ -78,28 +81,55 @@ def events_import(
 def _read_event_rows(table: Table, progress: Progress, errors: list[RowError]) -> EventRows:
     header = table.header
     position = {column: header.index(column) for column in EVENTS.names if column in header}
+    # The columns of a bounded length, by their place among the row's cells below.
     bounded = [
-        (column, position[column], limit)
+        (column, EVENTS.names.index(column), limit)
         for column, limit in EVENTS.max_lengths().items()
         if column in position
     ]
     width = len(header)
     cells = Cells()
     now = timezone.now()
+    past = cells.past
     interned: dict[str, str] = {}
     kinds, conditions, statuses = EventKind.values, Condition.values, Status.values
+    known_kinds, known_conditions = frozenset(kinds), frozenset(conditions)
+    known_statuses = frozenset(statuses)
     groups: dict[str, list[Row]] = defaultdict(list)
     originals: dict[str, str] = {}
     unapplied: dict[str, list[int]] = defaultdict(list)
     stores: set[str] = set()
     count = 0
 
-    indexes = [position.get(name) for name in EVENTS.names]
     padding = [""] * width
+    indexes = [position.get(name) for name in EVENTS.names]
+    # The row's cells in the order of EVENTS.names, a column the file lacks empty.
+    cells_of: Callable[[list[str]], Iterable[str]] = (
+        itemgetter(*indexes)
+        if None not in indexes
+        else lambda values: [values[index] if index is not None else "" for index in indexes]
+    )
+
+    def moment(line: int, name: str, text: str) -> dt.datetime | None:
+        """The moment of a cell that is not yet remembered as read and checked."""
+        try:
+            if name == "due_at":
+                return cells.moment(text)
+            value = cells.past_moment(text, field=name, now=now)
+        except ValueError as error:
+            errors.append(RowError(line, name, str(error)))
+            return None
+        except ValidationError as error:
+            errors.extend(RowError(line, name, message) for _, message in error_text(error))
+            return None
+        if name == "occurred_at" and not text:
+            errors.append(RowError(line, name, "The time of the event is missing."))
+        return value
 
     for line, values in stream(table, progress, "Checking events"):
         if len(values) < width:
             values = values + padding[len(values) :]
+        texts = list(map(str.strip, cells_of(values)))
         (
             number,
             kind,
@@ -113,7 +143,7 @@ def _read_event_rows(table: Table, progress: Progress, errors: list[RowError]) -
             status,
             notes,
             due_text,
-        ) = [values[index].strip() if index is not None else "" for index in indexes]
+        ) = texts
         count += 1
         if len(values) > width:
             error = row_width_error(line, values, header)
@@ -125,45 +155,29 @@ def _read_event_rows(table: Table, progress: Progress, errors: list[RowError]) -
             errors.append(RowError(line, "article_number", "The article number is missing."))
         else:
             try:
-                number = identifier(number, what="The article number")
+                number = cells.identifier(number, what="The article number")
             except ValueError as error:
                 errors.append(RowError(line, "article_number", str(error)))
                 number = ""  # names no article: not looked up
         if store:
             try:
-                store = identifier(store, what="The store name")
+                store = cells.identifier(store, what="The store name")
             except ValueError as error:
                 errors.append(RowError(line, "store", str(error)))
         kind = kind.lower()
         if not kind:
             errors.append(RowError(line, "kind", "The kind of event is missing."))
-        elif kind not in kinds:
+        elif kind not in known_kinds:
             errors.append(
                 RowError(
                     line, "kind", f"{kind!r} is not an event kind; use one of {', '.join(kinds)}."
                 )
             )
-        moments = []
-        for name, text in (
-            ("occurred_at", occurred_text),
-            ("ended_at", ended_text),
-            ("due_at", due_text),
-        ):
-            try:
-                moment = cells.moment(text)
-                if moment is not None and name != "due_at":
-                    rules.check_happened(moment, field=name, now=now)
-            except ValueError as error:
-                errors.append(RowError(line, name, str(error)))
-                moment = None
-            except ValidationError as error:
-                errors.extend(RowError(line, name, message) for _, message in error_text(error))
-                moment = None
-            else:
-                if name == "occurred_at" and not text:
-                    errors.append(RowError(line, name, "The time of the event is missing."))
-            moments.append(moment)
-        occurred_at, ended_at, due_at = moments
+        occurred_at = past.get(occurred_text) or moment(line, "occurred_at", occurred_text)
+        ended_at = (
+            (past.get(ended_text) or moment(line, "ended_at", ended_text)) if ended_text else None
+        )
+        due_at = moment(line, "due_at", due_text) if due_text else None
         money = []
         for name, text in (("revenue", revenue_text), ("cost", cost_text)):
             try:
@@ -172,7 +186,7 @@ def _read_event_rows(table: Table, progress: Progress, errors: list[RowError]) -
                 errors.append(RowError(line, name, str(error)))
                 money.append(None)
         condition = condition.lower()
-        if condition and condition not in conditions:
+        if condition and condition not in known_conditions:
             errors.append(
                 RowError(
                     line,
@@ -181,14 +195,14 @@ def _read_event_rows(table: Table, progress: Progress, errors: list[RowError]) -
                 )
             )
         status = status.lower()
-        if status and status not in statuses:
+        if status and status not in known_statuses:
             errors.append(
                 RowError(
                     line, "status", f"{status!r} is not a status; use one of {', '.join(statuses)}."
                 )
             )
         for name, index, limit in bounded:
-            too_long = length_error(line, name, values[index].strip(), limit)
+            too_long = length_error(line, name, texts[index], limit)
             if too_long:
                 errors.append(too_long)
         if occurred_at is not None:

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
 
 from articles import rules
+from articles.fields import MONEY_LIMIT
 from articles.kinds import (
     KINDS,
     SERVICE_KINDS,
@@ -86,6 +87,7 @@ class Replay:
         self.closings: dict[int, Closing] = {}
         self.states: dict[int, ArticleReplay] = {}
         self.stores: dict[str, Store] = {}
+        self.row_verdicts: dict[tuple[object, ...], ValidationError | None] = {}
 
     # -- loading --
 
@@ -243,20 +245,10 @@ class Replay:
         if existing is not None and not closes:
             self.result.skipped += 1
             return
-        try:
-            rules.check_event_row(
-                kind=kind,
-                ended_at=row[R_END],
-                revenue=row[R_REVENUE],
-                cost=row[R_COST],
-                condition=row[R_CONDITION],
-                store=row[R_STORE],
-                status=row[R_STATUS],
-                due_at=row[R_DUE],
-            )
-        except ValidationError as error:
+        refusal = self._row_refusal(row)
+        if refusal is not None:
             column = "revenue" if row[R_REVENUE] else "cost"
-            self._fail(row, column, error)
+            self._fail(row, column, refusal)
             return
         if isinstance(existing, Usage | Downtime):
             self._close(state, row, existing)
@@ -281,6 +273,43 @@ class Replay:
                 self._add(state, row, condition=row[R_CONDITION])
         except ValidationError as error:
             self._fail(row, self._column_for(kind), error)
+
+    def _row_refusal(self, row: Row) -> ValidationError | None:
+        """What ``rules.check_event_row`` refuses in the row, if anything.
+
+        It judges a row by its kind, which fields it fills, the sign of its amounts
+        and its status, never by their values otherwise; so its verdict is kept per
+        such shape, and a file of a million rows has a few dozen shapes.
+        """
+        revenue, cost = row[R_REVENUE], row[R_COST]
+        shape = (
+            row[R_KIND],
+            row[R_END] is not None,
+            0 if not revenue else 1 if revenue > 0 else -1,
+            0 if not cost else 1 if cost > 0 else -1,
+            bool(row[R_CONDITION]),
+            bool(row[R_STORE]),
+            row[R_STATUS],
+            row[R_DUE] is not None,
+        )
+        if shape in self.row_verdicts:
+            return self.row_verdicts[shape]
+        try:
+            rules.check_event_row(
+                kind=row[R_KIND],
+                ended_at=row[R_END],
+                revenue=revenue,
+                cost=cost,
+                condition=row[R_CONDITION],
+                store=row[R_STORE],
+                status=row[R_STATUS],
+                due_at=row[R_DUE],
+            )
+            verdict = None
+        except ValidationError as error:
+            verdict = error
+        self.row_verdicts[shape] = verdict
+        return verdict
 
     @staticmethod
     def _column_for(kind: str) -> str:
@@ -383,6 +412,11 @@ class Replay:
     ) -> None:
         """The article's stored totals can hold ``revenue`` and ``cost`` on top of the
         rows before; refused on the column whose total would overflow."""
+        largest = max(
+            abs(state.total_revenue), abs(state.total_expenses), abs(state.total_sale_proceeds)
+        )
+        if largest + abs(revenue or ZERO) + abs(cost or ZERO) < MONEY_LIMIT:
+            return  # no total can reach the limit: nothing for the rule to refuse
         for field, amounts in (("revenue", (revenue, None)), ("cost", (None, cost))):
             try:
                 rules.check_totals_fit(
