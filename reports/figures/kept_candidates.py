@@ -10,8 +10,8 @@ with their SKU's part.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
@@ -45,7 +45,8 @@ def candidates_keep(parts: dict[int, tuple[int, Payload]]) -> None:
     """Keep the candidates of kept sell-off parts: ``parts`` maps a part's id to its
     SKU's id and its candidates as ``encoded_rows`` wrote them. What the parts held
     before is replaced. Written with COPY (kept rows live on PostgreSQL only): tens of
-    thousands of JSON values as parameters of an INSERT cost a minute to quote."""
+    thousands of JSON values as parameters of an INSERT cost a minute to quote. The
+    values are given in their columns' types (a binary COPY): the figures as an object."""
     KeptCandidate.objects.filter(kept_id__in=list(parts)).delete()
     written = sum(len(candidates["rows"]) for _, candidates in parts.values())
     sku_ids = {sku_id for sku_id, _ in parts.values()}
@@ -61,8 +62,8 @@ def candidates_keep(parts: dict[int, tuple[int, Payload]]) -> None:
         return (
             kept_id,
             figures["number"],
-            figures["keep_margin"],
-            json.dumps(figures),
+            Decimal(figures["keep_margin"]),
+            figures,
             condition,
             in_fleet,
             in_fleet and rental,

@@ -33,6 +33,7 @@ from tests.reports.reference import (
     selloff_by_hand,
     sku_figures_by_hand,
 )
+from tests.reports.test_articles_csv_streamed import assert_same_in_every_scope, postgresql_only
 
 pytestmark = pytest.mark.django_db
 
@@ -247,3 +248,17 @@ def test_figures_of_a_generated_fleet_match_the_naive_reading(fleet, as_of):
 @pytest.mark.parametrize("as_of", [dt.date(2024, 3, 31), dt.date(2025, 12, 31)], ids=str)
 def test_selloff_of_a_worn_out_fleet_matches_the_naive_reading(fleet, as_of):
     check_selloff(fleet, as_of, 120)
+
+
+# The articles CSV streamed from PostgreSQL (``reports.figures.articles_csv``) is, byte
+# for byte, the Python path's on the same fleets (built once for this module).
+@postgresql_only
+@on("demo-Europe/Vienna", "worn-out")
+def test_the_reference_fleets_stream_the_python_bytes(fleet):
+    assert_same_in_every_scope([*AS_OF_DATES, None])
+
+
+@postgresql_only
+@on("generated")
+def test_the_imported_fleet_streams_the_python_bytes(fleet):
+    assert_same_in_every_scope([*GENERATED_AS_OF, None])

@@ -1,8 +1,8 @@
 """The articles CSV streamed from PostgreSQL (``reports.figures.articles_csv``) is, byte
 for byte, the CSV that ``render_csv`` writes of ``article_figures``: on the hand-worked
-scenarios, generated fleets in several time zones, and the cells that need care (empty payback cells, disposed articles, formula-like text, a negative
-ratio that rounds to zero, commas and quotes); the reference fleets are in
-``test_articles_csv_streamed_fleets``."""
+scenarios, generated fleets in several time zones, and the cells that need care (empty
+payback cells, disposed articles, formula-like text, a negative ratio that rounds to
+zero, commas and quotes); the reference fleets are in ``test_against_reference``."""
 
 import datetime as dt
 import inspect
