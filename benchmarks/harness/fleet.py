@@ -46,18 +46,29 @@ def article_count(name: str) -> int | None:
     return None if row is None else int(row[0])
 
 
+def migrate(name: str) -> None:
+    """Apply the project's migrations to ``name``."""
+    env = {**os.environ, "DATABASE_URL": database_url(name)}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+
+
 def build(name: str, articles: int) -> float:
     """Drop and build ``name`` with ``articles`` generated articles; the seconds it took."""
     started = time.perf_counter()
     with psycopg.connect(conninfo("postgres"), autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         connection.execute(f'CREATE DATABASE "{name}"')
+    migrate(name)
     env = {**os.environ, "DATABASE_URL": database_url(name)}
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     subprocess.run(
         [
-            *manage,
+            sys.executable,
+            "manage.py",
             "generate_fleet",
             "--articles",
             str(articles),
@@ -80,6 +91,8 @@ def ensure(name: str, articles: int, *, may_build: bool) -> str:
     ``may_build``: a database given by name is never dropped). What was done, in words."""
     found = article_count(name)
     if found == articles:
+        # The code may be newer than the database: its migrations first.
+        migrate(name)
         return f"reused {name}"
     if not may_build:
         raise SystemExit(
