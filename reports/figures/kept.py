@@ -96,7 +96,12 @@ def kept_selloff(
     today = _kept_day(as_of, window_days, store)
     if today is None:
         return selloff(as_of=as_of, window_days=window_days, skus=skus, store=store)
-    parts = _payloads(SELLOFF, today, skus)
+    return _kept_selloff(_payloads(SELLOFF, today, skus), today, skus)
+
+
+def _kept_selloff(parts: list[Payload], today: dt.date, skus: QuerySet[SKU] | None) -> Selloff:
+    """The sell-off of ``parts`` (``_payloads``): the candidates of the parts read from
+    the database read from their rows, those of the parts computed now decoded."""
     kept = {payload[PART]: payload["line"]["candidates"] for payload in parts if PART in payload}
     candidates, counts = candidates_read(kept) if kept else ([], {})
     if any(counts.get(part, 0) != expected for part, expected in kept.items()):
@@ -136,14 +141,17 @@ def kept_selloff_listing(
     """The sell-off as a page lists it: from the kept rows as of today with the default
     parameters on PostgreSQL, once every SKU in scope is kept; computed otherwise."""
     today = _kept_day(as_of, window_days, store)
-    if today is not None:
+    if today is None:
+        found = selloff(as_of=as_of, window_days=window_days, skus=skus, store=store)
+    else:
         parts = _payloads(SELLOFF, today, skus)
         if all(PART in payload for payload in parts):
             return SelloffListing(
                 per_sku=[_line(payload) for payload in parts],
                 candidates=candidate_listing(payload[PART] for payload in parts),
             )
-    found = kept_selloff(as_of=as_of, window_days=window_days, skus=skus, store=store)
+        # Some parts were computed for this request: their candidates are at hand.
+        found = _kept_selloff(parts, today, skus)
     return SelloffListing(per_sku=found.per_sku, candidates=found.candidates)
 
 
