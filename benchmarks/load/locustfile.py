@@ -1,19 +1,22 @@
 """What one back-office user does under load: browse the pages and record events.
 
 Run by ``benchmarks/load_test.py``, which starts the server and hands this file what it
-needs through the environment: ``LOAD_USERNAME`` and ``LOAD_PASSWORD`` (a login it
-created), ``LOAD_ARTICLE_IDS`` (a file of active articles, which accept notes and
-inspections: one a line, its id and its number).
+needs through the environment: ``LOAD_SESSIONS`` (the sessions of the users it logged
+in before the timed minute, one a line) and
+``LOAD_ARTICLE_IDS`` (a file of active articles, which accept notes and inspections:
+one a line, its id and its number).
 
-Every user logs in once through the staff login page, then picks a task by weight after
-a pause of half a second to two seconds (``LOAD_PAUSE``, "least,most" in seconds). Recording an event takes the form's own CSRF
-token and its own "now" (the form's initial moment, a minute or less ago in the server's
-time zone), since the ledger refuses moments in the future; it goes through the staff
-event form of the article's page, as staff at the counter do. A form that comes back
-instead of the redirect to the article page is a refusal and counts as a failure.
+Every user takes one of those sessions, then picks a task by weight after a pause
+(``LOAD_PAUSE``, "least,most" in seconds; half a second to two by default). Recording
+an event takes the form's own CSRF token and its own "now" (the form's initial moment,
+a minute or less ago in the server's time zone), since the ledger refuses moments in
+the future; it goes through the staff event form of the article's page, as staff at
+the counter do. A form that comes back instead of the redirect to the article page is
+a refusal and counts as a failure.
 Recording alone is tagged ``record`` (``load_test.py --tags record``).
 """
 
+import itertools
 import os
 import random
 import re
@@ -28,6 +31,7 @@ ARTICLES = [
     )
 ]
 CONDITIONS = ("like_new", "good", "fair")
+SESSIONS = itertools.cycle(Path(os.environ["LOAD_SESSIONS"]).read_text().split())
 PAUSE = tuple(float(part) for part in os.environ.get("LOAD_PAUSE", "0.5,2").split(","))
 INPUT_VALUE = r'name="{name}"[^>]*?value="([^"]*)"'
 
@@ -42,20 +46,8 @@ class BackOfficeUser(HttpUser):
     wait_time = between(PAUSE[0], PAUSE[1])
 
     def on_start(self) -> None:
-        self.client.get("/accounts/login/", name="login (GET)")
-        with self.client.post(
-            "/accounts/login/",
-            data={
-                "username": os.environ["LOAD_USERNAME"],
-                "password": os.environ["LOAD_PASSWORD"],
-                "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
-            },
-            name="login (POST)",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            if response.status_code != 302:
-                response.failure(f"login refused (status {response.status_code})")
+        # Logged in before the timed minute by load_test.py: one session a user.
+        self.client.cookies.set("sessionid", next(SESSIONS))
 
     def _article_id(self) -> int:
         return random.choice(ARTICLES)[0]
@@ -123,7 +115,8 @@ class BackOfficeUser(HttpUser):
         if form.status_code != 200:
             return
         data = {
-            "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
+            # As a browser sends it: the form's token (its cookie came with the form).
+            "csrfmiddlewaretoken": _input_value(form.text, "csrfmiddlewaretoken") or "",
             "occurred_at": _input_value(form.text, "occurred_at") or "",
         }
         if kind == "note":

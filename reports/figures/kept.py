@@ -270,8 +270,11 @@ def _computed(
         narrowed = None if everything else SKU.objects.filter(pk__in=[pk for pk, _ in missing])
         compute = _computed_skus if report == SKUS else _computed_selloff
         computed = compute(today, narrowed, {pk: code for pk, code, _ in found})
-        if locked:
-            _keep(report, today, basis, computed)
+        if locked and _keep(report, today, basis, computed):
+            # Read back, so that every part names its row: a page then lists the
+            # candidates from their rows, in the database's order and pages, rather
+            # than decoding every SKU's candidates to sort them here.
+            return _read(report, today, basis, scope)
     # Without the lock in a READ COMMITTED caller's transaction, a SKU deleted or
     # renamed between the statements is left out of this one answer.
     every = [(pk, code, computed.get(pk, payload)) for pk, code, payload in found]
@@ -333,11 +336,11 @@ def _locked(*, outermost: bool) -> bool:
     return False
 
 
-def _keep(report: str, today: dt.date, basis: str, computed: dict[int, Payload]) -> None:
+def _keep(report: str, today: dt.date, basis: str, computed: dict[int, Payload]) -> bool:
     """Keep ``computed`` and forget what was kept for another day or other settings.
     A sell-off part keeps its line in its row and its candidates as rows of their own
     (``candidates_keep``). When another report kept the same rows first (both under the
-    lock, so with the same figures), this one leaves them."""
+    lock, so with the same figures), this one leaves them and returns False."""
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -365,6 +368,8 @@ def _keep(report: str, today: dt.date, basis: str, computed: dict[int, Payload])
     except OperationalError as error:
         if _state(error) not in GIVE_UP_STATES:
             raise
+        return False
+    return True
 
 
 def _state(error: BaseException) -> str | None:

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +26,7 @@ from reports.figures import (
     kept_reports_forget,
     kept_selloff,
     kept_selloff_candidates,
+    kept_selloff_listing,
     kept_sku_figures,
     selloff,
     selloff_candidates,
@@ -347,6 +349,27 @@ def test_a_page_read_from_kept_rows_runs_few_statements(
     with django_assert_max_num_queries(8 if name == "skus" else 9):
         response = client.get(reverse(f"reports:{name}"))
     assert response.status_code == 200
+
+
+@postgresql_only
+def test_a_listing_that_keeps_a_forgotten_sku_pages_every_candidate_from_their_rows(fleet):
+    """After a recording forgets one SKU, the sell-off page computes that SKU, keeps it,
+    and lists from the kept rows (a page read by the database), not from every SKU's
+    candidates decoded and sorted in Python."""
+    keep_both()
+    article = available_article()
+    services.event_record(
+        article=article,
+        kind=EventKind.NOTE,
+        occurred_at=timezone.now() - dt.timedelta(minutes=5),
+        notes="Checked.",
+    )
+    assert_forgotten_only(article.sku_id)
+    listing = kept_selloff_listing()
+    assert isinstance(listing.candidates, QuerySet)
+    assert kept_skus("selloff") == set(SKU.objects.values_list("pk", flat=True))
+    listed = [row["number"] for row in listing.candidates]
+    assert listed == [candidate["number"] for candidate in selloff_candidates()]
 
 
 @postgresql_only
