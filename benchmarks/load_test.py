@@ -148,7 +148,7 @@ def _log_in(url: str, users: int, password: str) -> list[float]:
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect())
         started = time.perf_counter()
         opener.open(f"{url}/accounts/login/", timeout=30).read()
-        cookies = {cookie.name: cookie.value for cookie in jar}
+        cookies = {cookie.name: cookie.value or "" for cookie in jar}
         form = urllib.parse.urlencode(
             {
                 "username": USERNAME,
@@ -162,7 +162,7 @@ def _log_in(url: str, users: int, password: str) -> list[float]:
             if answer.code != 302:
                 raise SystemExit(f"The login was refused (status {answer.code}).") from None
         took.append((time.perf_counter() - started) * 1000)
-        cookies = {cookie.name: cookie.value for cookie in jar}
+        cookies = {cookie.name: cookie.value or "" for cookie in jar}
         sessions.append(cookies["sessionid"])
     (OUT / "sessions.txt").write_text("\n".join(sessions))
     return took

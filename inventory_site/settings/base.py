@@ -131,6 +131,10 @@ SELLOFF_WINDOW_DAYS = env.int("SELLOFF_WINDOW_DAYS", default=365)
 DEPRECIATION_RATE = Decimal(env("DEPRECIATION_RATE", default="0.20"))
 RENEWAL_HURDLE_SHARE = Decimal(env("RENEWAL_HURDLE_SHARE", default="0.10"))
 
+# After a write commits, a thread makes the SKU and sell-off reports' rows that it made
+# the database forget again (reports/keeper.py), so that the next report finds them.
+KEEP_REPORTS_AFTER_WRITES = env.bool("KEEP_REPORTS_AFTER_WRITES", default=True)
+
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
 # --- Deployment: mail, administrators, content security policy -----------------------

@@ -27,6 +27,7 @@ from .horizon import FIRST_AS_OF, LAST_AS_OF, MAX_WINDOW_DAYS
 from .kept import (
     SelloffListing,
     kept_reports_forget,
+    kept_reports_refresh,
     kept_selloff,
     kept_selloff_candidates,
     kept_selloff_listing,
@@ -53,6 +54,7 @@ __all__ = [
     "figure_of",
     "fleet_monthly_totals",
     "kept_reports_forget",
+    "kept_reports_refresh",
     "kept_selloff",
     "kept_selloff_candidates",
     "kept_selloff_listing",

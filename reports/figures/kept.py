@@ -174,6 +174,30 @@ def kept_reports_forget() -> int:
     return deleted
 
 
+def kept_reports_refresh(*, most: int) -> bool:
+    """Compute and keep, as of today, both reports' parts of the SKUs that miss them
+    (``reports.keeper``, after a write made the database forget them), when at most
+    ``most`` SKUs do: more (a new day, a large import) are left to the next report,
+    which computes the whole fleet. False when a part could not be kept (a write held
+    the ledger: the caller may try again), else True. PostgreSQL only."""
+    if connection.vendor != "postgresql":
+        return True
+    today, basis = Horizon.of(None).day, _basis()
+    for report in (SKUS, SELLOFF):
+        kept = KeptSkuReport.objects.filter(report=report, as_of=today, basis=basis)
+        missing = list(
+            SKU.objects.exclude(pk__in=kept.values("sku_id")).values_list("pk", flat=True)[
+                : most + 1
+            ]
+        )
+        if not missing or len(missing) > most:
+            continue
+        found = _payloads(report, today, SKU.objects.filter(pk__in=missing))
+        if any(PART not in payload for payload in found):
+            return False
+    return True
+
+
 def _kept_day(
     as_of: dt.date | None, window_days: int | None, store: Store | None
 ) -> dt.date | None:
