@@ -180,6 +180,8 @@ def _run(args: argparse.Namespace, password: str, ids: list[str]) -> dt.datetime
                 *(sys.executable, "-m", "gunicorn", "inventory_site.wsgi"),
                 *("--bind", f"{HOST}:{port}", "--workers", str(args.workers)),
                 *("--access-logfile", "-"),
+                # gunicorn's default format, and the seconds each request took.
+                *("--access-logformat", '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s %(L)s'),
             ],
             cwd=ROOT,
             env=environment,

@@ -11,8 +11,9 @@ them, while the one who wrote goes on; the next reader finds them kept.
 Only a day's work is made again here: when more than ``MOST_MISSING`` SKUs miss their
 rows (a new day, a large import), the next report computes the whole fleet, as before.
 A write that holds the ledger when the thread wants to keep (``kept_reports_refresh``
-returns False) is waited out a few times. Nothing here decides a figure: a row that is
-not kept in time is computed by its reader, as without the thread.
+returns False) is waited out a few times. A report that finds a few SKUs missing waits
+up to a second for the keeper before it computes them itself. Nothing here decides a
+figure: a row that is not kept in time is computed by its reader, as without the thread.
 
 PostgreSQL only (SQLite keeps nothing), and only where
 ``settings.KEEP_REPORTS_AFTER_WRITES`` is on: off in the tests, which turn it on where
@@ -33,12 +34,12 @@ from django.db.models.signals import post_delete, post_save
 from articles.models import Article, Event, Store
 from skus.models import SKU
 
-from .figures.kept import kept_reports_refresh
+from .figures.kept import AFTER_WRITES_MOST, kept_reports_refresh
 
 logger = logging.getLogger(__name__)
 
 # At most this many SKUs are made again after a write; more wait for the next report.
-MOST_MISSING = 10
+MOST_MISSING = AFTER_WRITES_MOST
 # How often, and how far apart in seconds, a refresh that met a write is tried again.
 TRIES = 3
 PAUSE = 0.2
@@ -74,12 +75,18 @@ class Keeper:
         while True:
             self._wake.wait()
             self._wake.clear()
+            started = time.perf_counter()
             try:
                 for attempt in range(TRIES):
                     if attempt:
                         time.sleep(PAUSE)
                     if kept_reports_refresh(most=MOST_MISSING):
                         break
+                logger.info(
+                    "Reports' rows kept again after a write in %.0f ms (%d tries).",
+                    (time.perf_counter() - started) * 1000,
+                    attempt + 1,
+                )
             except Exception:
                 logger.exception("Keeping the reports' rows after a write failed.")
             finally:

@@ -39,7 +39,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
-from django.db.models import JSONField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, JSONField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from articles.models import Article, Event, Store
@@ -51,7 +51,7 @@ from .horizon import Horizon
 from .kept_candidates import candidate_listing, candidates_keep, candidates_read
 from .kept_encoding import Payload, decoded_rows, encoded_rows
 from .reading import named_rows
-from .selloff import Selloff, SkuSelloff, selloff
+from .selloff import Selloff, SkuSelloff, selloff, selloff_of
 from .skus import sku_figures, sku_reports
 
 SKUS = KeptSkuReport.Report.SKUS
@@ -67,6 +67,11 @@ GIVE_UP_STATES = ("55P03", "40P01", "40001")
 WATCHED = (Event, Article, SKU, Store)
 # The key under which a part read from the database names its row.
 PART = "part"
+# The most SKUs whose parts are made again after a write (``reports.keeper``), and how
+# often and how far apart in seconds a report waits for them before computing them.
+AFTER_WRITES_MOST = 10
+KEEPER_WAITS = 10
+KEEPER_PAUSE = 0.1
 
 
 def kept_sku_figures(
@@ -174,28 +179,52 @@ def kept_reports_forget() -> int:
     return deleted
 
 
-def kept_reports_refresh(*, most: int) -> bool:
-    """Compute and keep, as of today, both reports' parts of the SKUs that miss them
+def kept_reports_refresh(*, most: int = AFTER_WRITES_MOST) -> bool:
+    """Compute and keep, as of today, both reports' parts of the SKUs that miss one
     (``reports.keeper``, after a write made the database forget them), when at most
     ``most`` SKUs do: more (a new day, a large import) are left to the next report,
-    which computes the whole fleet. False when a part could not be kept (a write held
-    the ledger: the caller may try again), else True. PostgreSQL only."""
+    which computes the whole fleet. Both parts come from one reading of the ledger
+    (the sell-off's rows hold the SKU report's). False when the lock did not come in
+    time (a write held the ledger: the caller may try again), else True. PostgreSQL
+    only, outside a transaction."""
     if connection.vendor != "postgresql":
         return True
     today, basis = Horizon.of(None).day, _basis()
-    for report in (SKUS, SELLOFF):
-        kept = KeptSkuReport.objects.filter(report=report, as_of=today, basis=basis)
-        missing = list(
-            SKU.objects.exclude(pk__in=kept.values("sku_id")).values_list("pk", flat=True)[
-                : most + 1
-            ]
-        )
-        if not missing or len(missing) > most:
-            continue
-        found = _payloads(report, today, SKU.objects.filter(pk__in=missing))
-        if any(PART not in payload for payload in found):
+    if not _missing(today, basis, most):
+        return True
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        if not _locked(outermost=True):
             return False
-    return True
+        missing = _missing(today, basis, most)  # again, under the lock
+        if not missing:
+            return True
+        horizon, reports = sku_reports(
+            as_of=today,
+            window_days=None,
+            skus=SKU.objects.filter(pk__in=missing),
+            store=None,
+            report="selloff",
+        )
+        codes = {report.sku.pk: report.sku.code for report in reports}
+        figures = {report.sku.pk: encoded_rows([report.figures]) for report in reports}
+        return _keep(SKUS, today, basis, figures) and _keep(
+            SELLOFF, today, basis, _selloff_parts(selloff_of(horizon, reports), codes)
+        )
+
+
+def _missing(today: dt.date, basis: str, most: int) -> list[int]:
+    """The SKUs that miss their part of either report, when at most ``most`` do."""
+    both = (
+        KeptSkuReport.objects.filter(as_of=today, basis=basis)
+        .values("sku_id")
+        .annotate(parts=Count("*"))
+        .filter(parts=len(KeptSkuReport.Report))
+        .values("sku_id")
+    )
+    missing = list(SKU.objects.exclude(pk__in=both).values_list("pk", flat=True)[: most + 1])
+    return missing if len(missing) <= most else []
 
 
 def _kept_day(
@@ -237,6 +266,17 @@ def _payloads(report: str, today: dt.date, skus: Iterable[SKU] | None) -> list[P
     basis = _basis()
     scope = _scope(skus)
     found = _read(report, today, basis, scope)
+    missing = sum(payload is None for _, _, payload in found)
+    if missing and missing <= AFTER_WRITES_MOST and settings.KEEP_REPORTS_AFTER_WRITES:
+        # A few SKUs were forgotten by a write a moment ago: the keeper of the process
+        # that wrote is making them (``reports.keeper``). Waiting for it costs less than
+        # computing them again, and than sorting every candidate in Python when the
+        # lock does not come (then the computed candidates cannot be paged by SQL).
+        for _ in range(KEEPER_WAITS):
+            time.sleep(KEEPER_PAUSE)
+            found = _read(report, today, basis, scope)
+            if all(payload is not None for _, _, payload in found):
+                break
     if any(payload is None for _, _, payload in found):
         found = _computed(report, today, basis, scope, whole_fleet=skus is None)
     return [payload for _, _, payload in sorted(found, key=lambda item: item[1])]
@@ -317,7 +357,12 @@ def _computed_selloff(
     today: dt.date, skus: QuerySet[SKU] | None, codes: dict[int, str]
 ) -> dict[int, Payload]:
     """Each SKU's line of ``selloff`` and its candidates, encoded."""
-    found = selloff(as_of=today, skus=skus)
+    return _selloff_parts(selloff(as_of=today, skus=skus), codes)
+
+
+def _selloff_parts(found: Selloff, codes: dict[int, str]) -> dict[int, Payload]:
+    """Each SKU's line of the sell-off ``found`` and its candidates, encoded, by the
+    SKU's id (``codes``: its code by id)."""
     chosen: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for candidate in found.candidates:
         chosen[candidate["sku_code"]].append(candidate)

@@ -52,9 +52,12 @@ def candidates_keep(parts: dict[int, tuple[int, Payload]]) -> None:
     sku_ids = {sku_id for sku_id, _ in parts.values()}
     articles = {
         number: (condition, status not in DISPOSED_STATUSES, allocation == Allocation.RENTAL)
-        for number, condition, status, allocation in Article.objects.filter(sku_id__in=sku_ids)
-        .values_list("number", "condition", "status", "allocation")
-        .iterator()
+        # Read at once, not through a server-side cursor: its plan, made for the first
+        # rows, took 50-80 ms for one SKU's thousand articles where this takes 4 (the
+        # caller holds every candidate in memory anyway).
+        for number, condition, status, allocation in Article.objects.filter(
+            sku_id__in=sku_ids
+        ).values_list("number", "condition", "status", "allocation")
     }
 
     def row(kept_id: int, figures: dict[str, Any]) -> tuple[Any, ...]:

@@ -166,6 +166,11 @@ def selloff(
     horizon, reports = sku_reports(
         as_of=as_of, window_days=window_days, skus=skus, store=store, report="selloff"
     )
+    return selloff_of(horizon, reports)
+
+
+def selloff_of(horizon: Horizon, reports: list[SkuReport]) -> Selloff:
+    """The sell-off of the SKUs ``sku_reports(..., report="selloff")`` read."""
     depreciation = Depreciation()
     candidates: list[dict[str, Any]] = []
     per_sku = []

@@ -6,14 +6,17 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from articles import services
 from articles.models import Article, EventKind, Status
 from demo.generated import fleet_generate
+from reports.figures import kept as kept_module
 from reports.figures import (
     kept_reports_forget,
     kept_selloff,
+    kept_selloff_listing,
     kept_sku_figures,
     selloff,
     sku_figures,
@@ -87,3 +90,18 @@ def test_a_whole_fleet_forgotten_is_left_to_the_next_report(kept_fleet, settings
     record_a_note()
     assert keeper.wait_until_idle(60)
     assert not KeptSkuReport.objects.exists()
+
+
+def test_a_report_right_after_a_recording_waits_for_the_keeper(kept_fleet, settings, monkeypatch):
+    """It reads the rows the keeper makes instead of computing them itself."""
+    settings.KEEP_REPORTS_AFTER_WRITES = True
+
+    def not_computed(*args, **kwargs):
+        raise AssertionError("the report computed what the keeper was making")
+
+    monkeypatch.setattr(kept_module, "_computed", not_computed)
+    record_a_note()
+    listing = kept_selloff_listing()
+    assert isinstance(listing.candidates, QuerySet)
+    assert repr(kept_sku_figures()) == repr(sku_figures())
+    assert keeper.wait_until_idle(60)
