@@ -8,8 +8,9 @@ once a write to what the rows are made of (an event, an article, a SKU, a store)
 commits, a thread of the process computes and keeps the rows of the SKUs that miss
 them, while the one who wrote goes on; the next reader finds them kept.
 
-Only a day's work is made again here: when more than ``MOST_MISSING`` SKUs miss their
-rows (a new day, a large import), the next report computes the whole fleet, as before.
+Only a day's work is made again here: before the day's first report nothing is kept
+in advance, and when more than ``MOST_MISSING`` SKUs miss their rows (a large import),
+the next report computes the whole fleet, as before.
 A write that holds the ledger when the thread wants to keep (``kept_reports_refresh``
 returns False) is waited out a few times. A report that finds a few SKUs missing waits
 up to a second for the keeper before it computes them itself. Nothing here decides a

@@ -215,10 +215,14 @@ def kept_reports_refresh(*, most: int = AFTER_WRITES_MOST) -> bool:
 
 
 def _missing(today: dt.date, basis: str, most: int) -> list[int]:
-    """The SKUs that miss their part of either report, when at most ``most`` do."""
+    """The SKUs that miss their part of either report, when at most ``most`` do and
+    the day's reports were kept already (before the day's first report, or while a
+    fleet is being loaded, nothing is made in advance)."""
+    kept_today = KeptSkuReport.objects.filter(as_of=today, basis=basis)
+    if not kept_today.exists():
+        return []
     both = (
-        KeptSkuReport.objects.filter(as_of=today, basis=basis)
-        .values("sku_id")
+        kept_today.values("sku_id")
         .annotate(parts=Count("*"))
         .filter(parts=len(KeptSkuReport.Report))
         .values("sku_id")

@@ -105,3 +105,15 @@ def test_a_report_right_after_a_recording_waits_for_the_keeper(kept_fleet, setti
     assert isinstance(listing.candidates, QuerySet)
     assert repr(kept_sku_figures()) == repr(sku_figures())
     assert keeper.wait_until_idle(60)
+
+
+def test_before_the_days_first_report_nothing_is_made_in_advance(settings):
+    """Also for a fleet of fewer SKUs than the keeper makes again: a fleet being
+    loaded is not computed after each of its writes."""
+    settings.KEEP_REPORTS_AFTER_WRITES = True
+    end = timezone.now().replace(microsecond=0) - dt.timedelta(days=1)
+    fleet_generate(articles=12, events_per_article=4, seed=3, end=end)
+    assert SKU.objects.count() <= MOST_MISSING
+    record_a_note()
+    assert keeper.wait_until_idle(60)
+    assert not KeptSkuReport.objects.exists()
