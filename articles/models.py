@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 from django.utils import timezone
 
@@ -273,6 +273,9 @@ class Article(models.Model):
             # The admin's list: by number (with Django's tie-breaker), a page at a time;
             # the years of purchase from the first and the last.
             models.Index(fields=["number", "-id"], name="article_number_list_idx"),
+            # An article looked up by its number in any case (``get_by_number``): on
+            # PostgreSQL the trigram index would find every number containing it.
+            models.Index(Upper("number"), name="article_number_upper_idx"),
             models.Index(fields=["purchased_on"], name="article_purchased_idx"),
             # Availability (``ArticleQuerySet.available``, the catalog's counts per SKU
             # and store): the active articles alone, counted from the index without

@@ -16,11 +16,14 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    OrderBy,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from .models import Article, Event, Status
@@ -47,6 +50,19 @@ class Moments:
         return cls(
             now=now, today_starts=start(today), tomorrow_starts=start(today + dt.timedelta(1))
         )
+
+
+def by_number(*, searched: bool, descending: bool = False) -> OrderBy:
+    """Articles by number; among the matches of a text search, by the number as a value
+    computed per row, which no index holds (the same order).
+
+    Numbers begin with their SKU's code, so the matches of a search for part of one
+    (``TENT-``) sit together in the number index, often near its end. Read in the
+    index's order, PostgreSQL walks every article before them to fill a page (150 ms
+    at 100,000 articles); sorting the matches it finds by their trigram indexes takes
+    20 ms. Without a search, the index's order is the fast one."""
+    number = Concat("number", Value("")) if searched else F("number")
+    return number.desc() if descending else number.asc()
 
 
 def open_usages() -> QuerySet[Event]:

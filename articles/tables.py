@@ -22,6 +22,7 @@ from reports.figures import figure_of
 from reports.formatting import format_value
 
 from .models import Article
+from .selectors import by_number
 
 NUMBER = {"td": {"class": "num"}, "th": {"class": "num"}}
 # Columns that show money; left out for those without ``articles.view_money``.
@@ -119,8 +120,18 @@ class ArticleTable(tables.Table):
         attrs = {"class": "figures articles"}
         template_name = "django_tables2/table.html"
         empty_text = "No articles match."
+        order_by = ("number",)
 
-    def __init__(self, *args: Any, figures: dict[str, dict[str, Any]] | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        figures: dict[str, dict[str, Any]] | None = None,
+        searched: bool = False,
+        **kwargs: Any,
+    ):
+        # Whether the rows are a text search's matches (``order_number``): known
+        # before the table sorts them, in ``super().__init__``.
+        self.searched = searched
         super().__init__(*args, **kwargs)
         # Article figures by number, for the rows that show them (``utilization``).
         self.figures = figures or {}
@@ -131,6 +142,9 @@ class ArticleTable(tables.Table):
 
     def value_number(self, value: str) -> str:
         return value
+
+    def order_number(self, queryset: QuerySet[Article], is_descending: bool):
+        return queryset.order_by(by_number(searched=self.searched, descending=is_descending)), True
 
     def render_sku(self, value: str, record: Article) -> SafeString:
         return format_html('<span title="{}">{}</span>', record.sku.name, value)

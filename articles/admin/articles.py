@@ -4,6 +4,7 @@ services."""
 from typing import TYPE_CHECKING
 
 from django.contrib import admin
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 
@@ -20,6 +21,7 @@ from reports.formatting import render_html_figures
 from .. import services
 from ..forms import ArticleAdminForm
 from ..models import Article, Event
+from ..selectors import by_number
 from .actions import ARTICLE_ACTIONS, admin_action
 from .events import EventInline
 from .lists import LimitedCountPaginator, PurchasedYearFilter, article_search
@@ -164,6 +166,9 @@ class ArticleAdmin(ArticleImportExportMixin, ArticleToolsAdmin, ServiceSaveAdmin
 
     def get_search_results(self, request, queryset, search_term):
         return article_search(queryset, search_term), False
+
+    def get_ordering(self, request):
+        return [by_number(searched=bool(request.GET.get(SEARCH_VAR, "").strip()))]
 
     def get_fieldsets(self, request, obj=None):
         return self.change_fieldsets if obj is not None else self.add_fieldsets

@@ -118,8 +118,11 @@ class ArticleListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMi
             excluded.append("select")
         return excluded
 
+    def searched(self) -> bool:
+        return bool(self.request.GET.get("q", "").strip())
+
     def get_table_kwargs(self) -> dict[str, Any]:
-        return {"exclude": self.excluded_columns()}
+        return {"exclude": self.excluded_columns(), "searched": self.searched()}
 
     def get_table(self, **kwargs: Any) -> ArticleTable:
         table = super().get_table(**kwargs)
@@ -147,6 +150,7 @@ class ArticleListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMi
             articles,
             exclude=self.excluded_columns(),
             figures=figures_by_number(articles) if may_see_money(self.request) else None,
+            searched=self.searched(),
             order_by=self.request.GET.get("sort"),
         )
         response = HttpResponse(csv_text(table.as_values()), content_type="text/csv; charset=utf-8")

@@ -15,6 +15,8 @@ from articles.models import Article, Event
 from demo.generated import fleet_generate
 
 pytestmark = pytest.mark.django_db
+# The start of the statement that reads a page of articles, every field.
+ROW = 'SELECT "articles_article"."id", "articles_article"."number", "articles_article"."sku_id"'
 
 ARTICLES = reverse("admin:articles_article_changelist")
 EVENTS = reverse("admin:articles_event_changelist")
@@ -39,6 +41,27 @@ def test_the_article_search_finds_articles_by_their_skus_name_without_a_join(fle
     assert article in found
     assert {a.sku_id for a in found} == {article.sku_id}
     assert all(" JOIN " not in query["sql"] for query in queries.captured_queries)
+
+
+def test_the_admin_lists_a_searchs_matches_by_number_sorted_not_read_in_index_order(
+    admin_client, fleet
+):
+    """As the staff list does (``articles.selectors.by_number``)."""
+    term = fleet[0].number[:4]
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(ARTICLES, {"q": term})
+    shown = [article.number for article in response.context["cl"].result_list]
+    assert shown == sorted(a.number for a in article_search(Article.objects.all(), term))
+    (page,) = [
+        q["sql"] for q in queries.captured_queries if " LIMIT " in q["sql"] and ROW in q["sql"]
+    ]
+    assert 'ORDER BY "articles_article"."number"' not in page
+    with CaptureQueriesContext(connection) as queries:
+        admin_client.get(ARTICLES)
+    (page,) = [
+        q["sql"] for q in queries.captured_queries if " LIMIT " in q["sql"] and ROW in q["sql"]
+    ]
+    assert 'ORDER BY "articles_article"."number"' in page
 
 
 def test_the_event_search_finds_the_events_of_an_article_by_part_of_its_number(fleet):

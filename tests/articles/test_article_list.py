@@ -21,6 +21,8 @@ from tests.factories import ArticleFactory, SKUFactory, StoreFactory, UserFactor
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("articles:list")
+# The start of the statement that reads a page of articles, every field.
+ROW = 'SELECT "articles_article"."id", "articles_article"."number", "articles_article"."sku_id"'
 BULK = reverse("articles:bulk")
 
 
@@ -224,6 +226,34 @@ def test_sort_by_a_column_and_back(client, viewer, fleet):
     assert listed(client, sort="-number")[0] == "TENT-0001"
     assert listed(client, sort="store")[:3] == ["BIKE-0001", "BIKE-0002", "TENT-0001"]
     assert listed(client, sort="on_order")[:3] == ["BIKE-0001", "BIKE-0002", "BIKE-0003"]
+
+
+def page_statement(client, **params) -> str:
+    """The statement that read the page's articles."""
+    with CaptureQueriesContext(connection) as queries:
+        client.get(LIST, params)
+    (page,) = [
+        q["sql"] for q in queries.captured_queries if " LIMIT " in q["sql"] and ROW in q["sql"]
+    ]
+    return page
+
+
+def test_a_search_sorts_its_matches_by_number_rather_than_read_them_in_the_indexs_order(
+    client, viewer, fleet
+):
+    """Read in the order of the number index, PostgreSQL walks every article before the
+    matches (numbers begin with their SKU's code): the search sorts by a value that no
+    index holds, in the same order both ways; the list without a search keeps the
+    index's order."""
+    client.force_login(viewer)
+    bikes = sorted(number for number in fleet if number.startswith("BIKE-"))
+    assert listed(client, q="bike-") == bikes
+    assert listed(client, q="bike-", sort="-number") == bikes[::-1]
+    by_column = 'ORDER BY "articles_article"."number"'
+    assert by_column not in page_statement(client, q="bike-")
+    assert by_column not in page_statement(client, q="bike-", sort="-number")
+    assert by_column in page_statement(client)
+    assert by_column in page_statement(client, q=" ", sort="-number")
 
 
 def test_sort_by_money_is_ignored_for_those_who_may_not_see_it(client, staff, fleet):
