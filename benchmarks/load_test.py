@@ -6,10 +6,9 @@
 Against the 100,000-article PostgreSQL database of ``run.py`` (which builds it; this
 script refuses to run without it), it does what ``make serve`` does (production
 settings over plain HTTP, migrations applied, static files collected, gunicorn) on the
-first free loopback port from 8300 to 8399 (after computing the day's kept report rows
-once, as the first report of the day would, and the overview's complete months, as its
-first showing after a month ends would), with a fresh random secret key and a login
-``loadtest`` with a fresh random password. It logs each user in through the login page
+first free loopback port from 8300 to 8399 (after ``manage.py keep_reports``, which
+keeps the day's report rows and the overview's complete months as a night does), with
+a fresh random secret key and a login ``loadtest`` with a fresh random password. It logs each user in through the login page
 (the time each took is printed: the password's hashing is meant to be slow), then runs
 locust headless (``benchmarks/load/locustfile.py``) on those sessions, bounded in time,
 stops both, disables the login's password again, and prints:
@@ -97,19 +96,16 @@ def _prepare(password: str) -> list[str]:
 
     from articles.choices import Status
     from articles.models import Article
-    from reports.figures.monthly import fleet_monthly_totals
 
     if not Article.objects.exists():
         raise SystemExit(f"{DATABASE_URL} has no articles: build it with benchmarks/run.py.")
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    # The day's kept report rows, as the first report of the day (or a nightly
-    # `manage.py report`) makes them; the load then meets them as staff do.
-    for report in ("skus", "selloff"):
-        call_command("report", report, "--format", "csv", stdout=io.StringIO())
-    # The overview's complete months, as its first showing after a month ends keeps
-    # them (a freshly built database has none: each worker would compute 23 months).
-    fleet_monthly_totals()
+    # The day's kept report rows and the overview's complete months, as the nightly
+    # `manage.py keep_reports` (or the day's first reports) makes them; the load then
+    # meets them as staff do. (On a freshly built database each worker would compute 23
+    # months of the overview at once.)
+    call_command("keep_reports", stdout=io.StringIO())
     user, _ = get_user_model().objects.get_or_create(username=USERNAME)
     user.is_staff = user.is_superuser = user.is_active = True
     user.set_password(password)

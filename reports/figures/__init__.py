@@ -27,6 +27,7 @@ from .horizon import FIRST_AS_OF, LAST_AS_OF, MAX_WINDOW_DAYS
 from .kept import (
     SelloffListing,
     kept_reports_forget,
+    kept_reports_make,
     kept_reports_refresh,
     kept_selloff,
     kept_selloff_candidates,
@@ -54,6 +55,7 @@ __all__ = [
     "figure_of",
     "fleet_monthly_totals",
     "kept_reports_forget",
+    "kept_reports_make",
     "kept_reports_refresh",
     "kept_selloff",
     "kept_selloff_candidates",

@@ -214,6 +214,20 @@ def kept_reports_refresh(*, most: int = AFTER_WRITES_MOST) -> bool:
         )
 
 
+def kept_reports_make(report: str) -> int:
+    """Compute and keep, as of today, the part of ``report`` of every SKU that misses
+    it, as the day's first report would (``manage.py keep_reports``, run before the
+    staff arrive). Returns how many SKUs still miss it: 0, unless writes held the
+    ledger at every try of the lock (the parts were then computed but not kept).
+    PostgreSQL only (SQLite keeps nothing: 0)."""
+    if connection.vendor != "postgresql":
+        return 0
+    today, basis = Horizon.of(None).day, _basis()
+    _payloads(report, today, None)
+    kept = KeptSkuReport.objects.filter(report=report, as_of=today, basis=basis)
+    return SKU.objects.exclude(pk__in=kept.values("sku_id")).count()
+
+
 def _missing(today: dt.date, basis: str, most: int) -> list[int]:
     """The SKUs that miss their part of either report, when at most ``most`` do and
     the day's reports were kept already (before the day's first report, or while a
