@@ -157,6 +157,10 @@ def test_article_change_page_shows_ledger_with_bounded_queries(
     assert [form.original.kind for form in inline] == ["acquisition", "rental", "inspection"]
     assert "R-0" in response.text
     assert 'name="events-0-kind"' not in response.text  # read-only
+    # Each entry's hidden keys once, in its first cell (not in every cell: ids unique).
+    for n in range(3):
+        assert response.text.count(f'id="id_events-{n}-id"') == 1
+        assert response.text.count(f'id="id_events-{n}-article"') == 1
     assert 'name="status"' not in response.text  # status changes through events
 
 
