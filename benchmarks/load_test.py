@@ -8,10 +8,11 @@ script refuses to run without it), it does what ``make serve`` does (production
 settings over plain HTTP, migrations applied, static files collected, gunicorn) on the
 first free loopback port from 8300 to 8399 (after ``manage.py keep_reports``, which
 keeps the day's report rows and the overview's complete months as a night does), with
-a fresh random secret key and a login ``loadtest`` with a fresh random password. It logs each user in through the login page
-(the time each took is printed: the password's hashing is meant to be slow), then runs
-locust headless (``benchmarks/load/locustfile.py``) on those sessions, bounded in time,
-stops both, disables the login's password again, and prints:
+a fresh random secret key and a login ``loadtest`` with a fresh random password. It
+logs each user in through the login page (the time each took is printed: the
+password's hashing is meant to be slow), then runs locust headless
+(``benchmarks/load/locustfile.py``) on those sessions, bounded in time, stops both,
+disables the login's password again, and prints:
 
 - per request name: requests, failures, median, 95th percentile and maximum in ms,
   against the targets (no failure, p95 under 300 ms);

@@ -79,3 +79,20 @@ def user_with_role(role: str, **fields) -> User:
     user = UserFactory.create(**fields)
     user.groups.add(role_group(role))
     return user
+
+
+# The start of the statement that reads a page of articles, every field.
+ARTICLE_ROW = (
+    'SELECT "articles_article"."id", "articles_article"."number", "articles_article"."sku_id"'
+)
+
+
+def article_page_statement(queries: Any) -> str:
+    """The one statement among ``queries`` (a ``CaptureQueriesContext``) that read a page
+    of articles."""
+    (page,) = [
+        q["sql"]
+        for q in queries.captured_queries
+        if " LIMIT " in q["sql"] and ARTICLE_ROW in q["sql"]
+    ]
+    return page

@@ -17,12 +17,11 @@ from articles import services
 from articles.models import Article, Event, EventKind, Status
 from articles.selectors import Moments
 from tests.factories import ArticleFactory, SKUFactory, StoreFactory, UserFactory
+from tests.helpers import article_page_statement
 
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("articles:list")
-# The start of the statement that reads a page of articles, every field.
-ROW = 'SELECT "articles_article"."id", "articles_article"."number", "articles_article"."sku_id"'
 BULK = reverse("articles:bulk")
 
 
@@ -232,10 +231,7 @@ def page_statement(client, **params) -> str:
     """The statement that read the page's articles."""
     with CaptureQueriesContext(connection) as queries:
         client.get(LIST, params)
-    (page,) = [
-        q["sql"] for q in queries.captured_queries if " LIMIT " in q["sql"] and ROW in q["sql"]
-    ]
-    return page
+    return article_page_statement(queries)
 
 
 def test_a_search_sorts_its_matches_by_number_rather_than_read_them_in_the_indexs_order(
